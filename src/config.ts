@@ -1,0 +1,223 @@
+import { z } from 'zod';
+
+/**
+ * Configuration is parsed once, here, from the environment. Every problem is reported together
+ * (one line per variable, values of secrets never echoed) and the caller exits with code 1.
+ * Nothing else in bk-graph reads `process.env`.
+ */
+
+export const SYSTEMS = ['cmdb', 'job', 'gse', 'itsm', 'login', 'paas'] as const;
+export type System = (typeof SYSTEMS)[number];
+export type Transport = 'apigw' | 'esb';
+
+const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const optionalUrl = z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional());
+const port = (fallback: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(fallback));
+const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(max).default(fallback));
+const flag = z.preprocess(
+  emptyAsUndefined,
+  z
+    .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+    .optional()
+    .transform((v) => v === '1' || v === 'true' || v === 'yes'),
+);
+const transport = z.preprocess(emptyAsUndefined, z.enum(['apigw', 'esb']).optional());
+
+const SandboxModel = z.object({
+  SANDBOX_PORT: port(4100),
+  SANDBOX_SEED: positiveInt(42),
+  SANDBOX_HOSTS: positiveInt(2000, 1_000_000),
+  SANDBOX_JOB_MS: positiveInt(1500),
+  SANDBOX_WATCH_TIMEOUT_MS: positiveInt(20_000),
+  SANDBOX_APP_CODE: z.preprocess(emptyAsUndefined, z.string().max(32).default('bk-graph')),
+  SANDBOX_APP_SECRET: z.preprocess(emptyAsUndefined, z.string().max(128).default('sandbox-secret')),
+});
+
+const EnvModel = SandboxModel.extend({
+  PORT: port(4000),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
+  PUBLIC_URL: optionalUrl,
+  LOG_LEVEL: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  BK_SANDBOX: flag,
+  BK_API_URL_TMPL: optionalString.refine(
+    (v) => v === undefined || /^https?:\/\/[^\s]*\{(api_name|gateway_name)\}/.test(v),
+    'must be an http(s) URL containing {api_name}, e.g. http://bkapi.example.com/api/{api_name}/',
+  ),
+  BK_API_STAGE: z.preprocess(emptyAsUndefined, z.string().default('prod')),
+  BK_COMPONENT_API_URL: optionalUrl,
+  BK_TRANSPORT: z.preprocess(emptyAsUndefined, z.enum(['apigw', 'esb']).default('apigw')),
+  BK_CMDB_TRANSPORT: transport,
+  BK_JOB_TRANSPORT: transport,
+  BK_GSE_TRANSPORT: transport,
+  BK_ITSM_TRANSPORT: transport,
+  BK_LOGIN_TRANSPORT: transport,
+  BK_PAAS_TRANSPORT: transport,
+  BK_GSE_VERSION: z.preprocess(emptyAsUndefined, z.enum(['1', '2']).default('2')),
+  BK_APP_CODE: optionalString.refine(
+    (v) => v === undefined || v.length <= 32,
+    'must be at most 32 characters',
+  ),
+  BK_APP_SECRET: optionalString.refine(
+    (v) => v === undefined || v.length <= 128,
+    'must be at most 128 characters',
+  ),
+  BK_TENANT_ID: optionalString,
+  BK_SUPPLIER_ACCOUNT: z.preprocess(emptyAsUndefined, z.string().default('0')),
+  BK_UPSTREAM_TIMEOUT_MS: positiveInt(10_000),
+  BK_REQUEST_DEADLINE_MS: positiveInt(30_000),
+  DATABASE_URL: optionalString.refine(
+    (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
+    'must be a postgres:// URL',
+  ),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
+  REDIS_URL: optionalString.refine(
+    (v) => v === undefined || /^rediss?:\/\//.test(v),
+    'must be a redis:// URL',
+  ),
+});
+
+export interface SandboxConfig {
+  /** Port of the standalone sandbox (`npm run sandbox`); in-process it listens on an ephemeral port. */
+  port: number;
+  seed: number;
+  hosts: number;
+  /** Milliseconds each JOB step takes before it moves on. */
+  jobMs: number;
+  /** How long CMDB `resource_watch` long-polls when nothing happens (real CMDB: ~20 s). */
+  watchTimeoutMs: number;
+  appCode: string;
+  appSecret: string;
+}
+
+export interface UpstreamConfig {
+  /** APIGW URL template with `{api_name}`; null when APIGW is not configured. */
+  apiUrlTmpl: string | null;
+  stage: string;
+  /** ESB root (e.g. http://paas.example.com); null when ESB is not configured. */
+  componentApiUrl: string | null;
+  transports: Record<System, Transport>;
+  gseVersion: 1 | 2;
+  appCode: string;
+  appSecret: string;
+  tenantId: string | null;
+  supplierAccount: string;
+  /** Per-attempt timeout for one upstream call. */
+  timeoutMs: number;
+  /** Default deadline of a whole GraphQL request (all its upstream calls and retries). */
+  requestDeadlineMs: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** How BlueKing reaches bk-graph (callback URLs); null = derived from the listening address. */
+  publicUrl: string | null;
+  logLevel: string;
+  /** Sandbox mode: the embedded BlueKing starts in-process and the clients point at it. */
+  sandboxMode: boolean;
+  sandbox: SandboxConfig;
+  upstream: UpstreamConfig;
+  databaseUrl: string | null;
+  dataDir: string;
+  redisUrl: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function problemsOf(error: z.ZodError): string[] {
+  // Only the variable name and the rule are reported: never the value, which may be a secret.
+  return error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
+}
+
+function sandboxFrom(e: z.infer<typeof SandboxModel>): SandboxConfig {
+  return {
+    port: e.SANDBOX_PORT,
+    seed: e.SANDBOX_SEED,
+    hosts: e.SANDBOX_HOSTS,
+    jobMs: e.SANDBOX_JOB_MS,
+    watchTimeoutMs: e.SANDBOX_WATCH_TIMEOUT_MS,
+    appCode: e.SANDBOX_APP_CODE,
+    appSecret: e.SANDBOX_APP_SECRET,
+  };
+}
+
+/** Parses the whole configuration; throws one ConfigError listing every problem. */
+export function loadConfig(env: Env): Config {
+  const parsed = EnvModel.safeParse(env);
+  if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
+  const e = parsed.data;
+  const sandboxMode = e.BK_SANDBOX || (!e.BK_API_URL_TMPL && !e.BK_COMPONENT_API_URL);
+
+  const transports = Object.fromEntries(
+    SYSTEMS.map((s) => [s, e[`BK_${s.toUpperCase()}_TRANSPORT` as keyof typeof e] ?? e.BK_TRANSPORT]),
+  ) as Record<System, Transport>;
+
+  const problems: string[] = [];
+  if (!sandboxMode) {
+    for (const s of SYSTEMS) {
+      if (transports[s] === 'apigw' && !e.BK_API_URL_TMPL)
+        problems.push(`BK_API_URL_TMPL: required because ${s} uses the apigw transport`);
+      if (transports[s] === 'esb' && !e.BK_COMPONENT_API_URL)
+        problems.push(`BK_COMPONENT_API_URL: required because ${s} uses the esb transport`);
+    }
+    if (!e.BK_APP_CODE) problems.push('BK_APP_CODE: required when an upstream BlueKing is configured');
+    if (!e.BK_APP_SECRET) problems.push('BK_APP_SECRET: required when an upstream BlueKing is configured');
+  }
+  if (problems.length) throw new ConfigError([...new Set(problems)]);
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+    logLevel: e.LOG_LEVEL,
+    sandboxMode,
+    sandbox: sandboxFrom(e),
+    upstream: {
+      apiUrlTmpl: sandboxMode ? null : (e.BK_API_URL_TMPL ?? null),
+      stage: e.BK_API_STAGE,
+      componentApiUrl: sandboxMode ? null : (e.BK_COMPONENT_API_URL ?? null),
+      transports,
+      gseVersion: e.BK_GSE_VERSION === '1' ? 1 : 2,
+      appCode: sandboxMode ? e.SANDBOX_APP_CODE : (e.BK_APP_CODE ?? ''),
+      appSecret: sandboxMode ? e.SANDBOX_APP_SECRET : (e.BK_APP_SECRET ?? ''),
+      tenantId: e.BK_TENANT_ID ?? null,
+      supplierAccount: e.BK_SUPPLIER_ACCOUNT,
+      timeoutMs: e.BK_UPSTREAM_TIMEOUT_MS,
+      requestDeadlineMs: e.BK_REQUEST_DEADLINE_MS,
+    },
+    databaseUrl: e.DATABASE_URL ?? null,
+    dataDir: e.DATA_DIR,
+    redisUrl: e.REDIS_URL ?? null,
+  };
+}
+
+/** The standalone sandbox reads only its own part of the environment. */
+export function loadSandboxConfig(env: Env): SandboxConfig & { host: string } {
+  const parsed = SandboxModel.extend({
+    HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
+  }).safeParse(env);
+  if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
+  return { ...sandboxFrom(parsed.data), host: parsed.data.HOST };
+}
+
+/** In sandbox mode the clients point at the embedded sandbox once it listens. */
+export function pointAtSandbox(config: Config, sandboxUrl: string): Config {
+  const root = sandboxUrl.replace(/\/+$/, '');
+  return {
+    ...config,
+    upstream: { ...config.upstream, apiUrlTmpl: `${root}/api/{api_name}/`, componentApiUrl: root },
+  };
+}
