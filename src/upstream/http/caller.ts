@@ -1,0 +1,193 @@
+import { request } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { System, Transport, UpstreamConfig } from '../../config';
+import { UpstreamError, isUpstreamError } from '../../errors';
+import type { UpstreamErrorKind } from '../../errors';
+import type { ApiSpec, CallContext, UpstreamCaller, UpstreamRequest } from '../types';
+import { SystemBreakers } from './breaker';
+import type { BreakerOptions, BreakerState } from './breaker';
+import { attemptSignal, isExpired, sleep as abortableSleep } from './deadline';
+import { resolveDispatchers } from './dispatchers';
+import type { DispatcherInput } from './dispatchers';
+import { interpretResponse } from './envelope';
+import { readCappedBody } from './read-body';
+import { defaultRetryOptions, withRetry } from './retry';
+import type { RetryOptions } from './retry';
+import { Semaphore } from './semaphore';
+import { deadlineError, transportError } from './transport-error';
+import { buildWireRequest } from './urls';
+import type { WireRequest } from './urls';
+
+/** The subset of pino's Logger the caller uses. */
+export interface UpstreamLogger {
+  debug(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/** One attempt (or a fast failure of an open circuit), for metrics. */
+export interface UpstreamCallEvent {
+  system: System;
+  api: string;
+  transport: Transport;
+  /** HTTP status, when a response arrived. */
+  status?: number;
+  durationMs: number;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** `error` = a bug in bk-graph rather than an upstream failure. */
+  outcome: 'ok' | UpstreamErrorKind | 'error';
+}
+
+export interface UpstreamCallerOptions {
+  config: UpstreamConfig;
+  /** One dispatcher for every system, or some per system; the others get a keep-alive Agent. */
+  dispatcher?: DispatcherInput;
+  logger?: UpstreamLogger;
+  breaker?: BreakerOptions;
+  retry?: Partial<RetryOptions>;
+  /**
+   * Requests one system may have in flight; more wait (bounded by their deadline).
+   * @default 16
+   */
+  maxInFlightPerSystem?: number;
+  /**
+   * Keep-alive connections per origin of the default Agents.
+   * @default 16
+   */
+  connectionsPerOrigin?: number;
+  /**
+   * Largest response body read; a larger one fails as `malformed`.
+   * @default 50 MiB
+   */
+  maxBodyBytes?: number;
+  /** @default Date.now */
+  now?: () => number;
+  /** Waits between retries. @default an abortable setTimeout */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  onCall?: (event: UpstreamCallEvent) => void;
+}
+
+export interface UpstreamHttpCaller extends UpstreamCaller {
+  /** Circuit state per system, for /readyz and metrics. */
+  health(): Record<System, BreakerState>;
+  /** Closes the dispatchers this caller created (not injected ones). */
+  close(): Promise<void>;
+}
+
+/**
+ * The one way bk-graph talks to BlueKing: builds the request for the system's transport, bounds it
+ * (in-flight limit, per-attempt timeouts, request deadline), retries reads, breaks the circuit of a
+ * failing system and maps every answer to data or an UpstreamError.
+ */
+export function createUpstreamCaller({
+  config,
+  dispatcher,
+  logger,
+  breaker,
+  retry,
+  maxInFlightPerSystem = 16,
+  connectionsPerOrigin = 16,
+  maxBodyBytes = 50 * 1024 * 1024,
+  now = Date.now,
+  sleep = abortableSleep,
+  onCall,
+}: UpstreamCallerOptions): UpstreamHttpCaller {
+  const { bySystem, owned } = resolveDispatchers(dispatcher, {
+    timeoutMs: config.timeoutMs,
+    connections: connectionsPerOrigin,
+  });
+  const breakers = new SystemBreakers(breaker);
+  const retryOptions: RetryOptions = { ...defaultRetryOptions, ...retry };
+  const semaphores = new Map<System, Semaphore>();
+  const semaphoreOf = (system: System) => {
+    let s = semaphores.get(system);
+    if (!s) semaphores.set(system, (s = new Semaphore(maxInFlightPerSystem)));
+    return s;
+  };
+
+  function report(event: UpstreamCallEvent, ctx: CallContext, err?: unknown) {
+    const fields = {
+      system: event.system,
+      api: event.api,
+      transport: event.transport,
+      status: event.status,
+      durationMs: Math.round(event.durationMs),
+      attempt: event.attempt,
+      requestId: ctx.requestId,
+      ...(isUpstreamError(err)
+        ? { kind: err.kind, upstreamCode: err.upstream.code, upstreamRequestId: err.upstream.requestId }
+        : {}),
+    };
+    if (event.outcome === 'ok') logger?.debug(fields, 'upstream call');
+    else logger?.warn(fields, 'upstream call failed');
+    onCall?.(event);
+  }
+
+  async function exchange(spec: ApiSpec, wire: WireRequest, ctx: CallContext, attempt: number) {
+    const signal = attemptSignal(ctx, now);
+    const timeoutMs = spec.timeoutMs ?? config.timeoutMs;
+    const event = { system: spec.system, api: spec.api, transport: wire.transport, attempt };
+    let started = performance.now();
+    let status: number | undefined;
+    try {
+      return await semaphoreOf(spec.system).run(async () => {
+        started = performance.now();
+        const res = await request(wire.url, {
+          dispatcher: bySystem[spec.system] as Dispatcher,
+          method: wire.method,
+          headers: wire.headers,
+          ...(wire.body !== undefined ? { body: wire.body } : {}),
+          ...(signal ? { signal } : {}),
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        });
+        status = res.statusCode;
+        const text = await readCappedBody(res.body, maxBodyBytes, spec, status);
+        const data = interpretResponse(spec, { status, headers: res.headers, text }, now);
+        report({ ...event, status, durationMs: performance.now() - started, outcome: 'ok' }, ctx);
+        return data;
+      }, signal);
+    } catch (e) {
+      const err = isUpstreamError(e) ? e : transportError(e, spec, signal, status);
+      const outcome = isUpstreamError(err) ? err.kind : 'error';
+      report({ ...event, status, durationMs: performance.now() - started, outcome }, ctx, err);
+      throw err;
+    }
+  }
+
+  function attemptOnce(spec: ApiSpec, wire: WireRequest, ctx: CallContext, attempt: number) {
+    if (isExpired(ctx, now)) return Promise.reject(deadlineError(spec, ctx.signal?.aborted === true));
+    return breakers.run(
+      spec.system,
+      () => exchange(spec, wire, ctx, attempt),
+      () => {
+        const err = new UpstreamError(
+          'unavailable',
+          `${spec.system}.${spec.api} is unavailable: ${spec.system} failed repeatedly, retry later`,
+          { system: spec.system, api: spec.api },
+        );
+        const event = { system: spec.system, api: spec.api, transport: wire.transport, attempt };
+        report({ ...event, durationMs: 0, outcome: 'unavailable' }, ctx, err);
+        return err;
+      },
+    );
+  }
+
+  return {
+    async call<T = unknown>(spec: ApiSpec, req: UpstreamRequest, ctx: CallContext): Promise<T> {
+      const wire = buildWireRequest(config, spec, req, ctx);
+      const data = await withRetry((n) => attemptOnce(spec, wire, ctx, n), {
+        idempotent: spec.idempotent,
+        ctx,
+        options: retryOptions,
+        now,
+        sleep,
+      });
+      return data as T;
+    },
+    health: () => breakers.health(),
+    async close() {
+      await Promise.all(owned.map((agent) => agent.close()));
+    },
+  };
+}
