@@ -1,0 +1,212 @@
+import { BadUserInputError } from '../../errors';
+import type { JobHostLog, JobInstance, JobLaunch, JobPlan, JobPlanDetail, Page } from '../domain';
+import { wireId, wireIds } from '../ids';
+import { chunk, mapBounded } from '../mapping';
+import type { CallContext, UpstreamCaller } from '../types';
+import { toBatchLogs, toHostLog, toJobInstance, toJobLaunch, toJobPlan, toJobPlanDetail } from './map';
+import { JOB_LIMITS, jobSpecs } from './specs';
+import type {
+  WireBatchLogs,
+  WireHostLog,
+  WireJobLaunch,
+  WireJobPlanDetail,
+  WireJobPlanList,
+  WireJobStatus,
+} from './wire';
+
+export type ScriptLanguage = 'SHELL' | 'BAT' | 'PERL' | 'PYTHON' | 'POWERSHELL';
+const languageCode: Record<ScriptLanguage, number> = { SHELL: 1, BAT: 2, PERL: 3, PYTHON: 4, POWERSHELL: 5 };
+
+export interface JobVariableArg {
+  /** By id, else by name (JOB: id wins). */
+  id?: string;
+  name?: string;
+  value?: string;
+  hostIds?: string[];
+}
+
+export interface ExecuteJobPlanArgs {
+  bizId: string;
+  planId: string;
+  variables?: JobVariableArg[];
+  callbackUrl?: string;
+}
+
+export interface FastExecuteScriptArgs {
+  bizId: string;
+  /** Plain text; encoded for JOB here. */
+  script: string;
+  language: ScriptLanguage;
+  /** Plain text; encoded for JOB here. */
+  params?: string;
+  sensitive?: boolean;
+  /** 1..86400. @default 7200 (JOB's own default) */
+  timeoutSeconds?: number;
+  accountAlias?: string;
+  accountId?: string;
+  hostIds: string[];
+  name?: string;
+  callbackUrl?: string;
+}
+
+export interface StepRef {
+  bizId: string;
+  jobInstanceId: string;
+  stepInstanceId: string;
+}
+
+export interface JobClient {
+  planList(
+    args: { bizId: string; name?: string; start: number; limit: number },
+    ctx: CallContext,
+  ): Promise<Page<JobPlan>>;
+  planDetail(args: { bizId: string; planId: string }, ctx: CallContext): Promise<JobPlanDetail>;
+  executeJobPlan(args: ExecuteJobPlanArgs, ctx: CallContext): Promise<JobLaunch>;
+  fastExecuteScript(args: FastExecuteScriptArgs, ctx: CallContext): Promise<JobLaunch>;
+  jobInstanceStatus(
+    args: { bizId: string; jobInstanceId: string; withHosts?: boolean },
+    ctx: CallContext,
+  ): Promise<JobInstance>;
+  /** Logs of many hosts of one step; splits into calls of at most JOB_LIMITS.hostLogsPerCall. */
+  batchHostLogs(args: StepRef & { hostIds: string[] }, ctx: CallContext): Promise<JobHostLog[]>;
+  hostLog(args: StepRef & { hostId: string }, ctx: CallContext): Promise<JobHostLog>;
+}
+
+export interface JobClientOptions {
+  /** Log chunks in flight at once. @default 4 */
+  concurrency?: number;
+}
+
+const scope = (bizId: string) => ({ bk_scope_type: 'biz', bk_scope_id: String(wireId(bizId, 'bizId')) });
+const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
+export function createJobClient(caller: UpstreamCaller, options: JobClientOptions = {}): JobClient {
+  const concurrency = options.concurrency ?? 4;
+  return {
+    async planList(args, ctx) {
+      if (args.limit > JOB_LIMITS.planPage)
+        throw new BadUserInputError(`limit must be at most ${JOB_LIMITS.planPage}`, 'limit');
+      const data = await caller.call<WireJobPlanList>(
+        jobSpecs.getJobPlanList,
+        { query: { ...scope(args.bizId), name: args.name, start: args.start, length: args.limit } },
+        ctx,
+      );
+      return { count: data.total, items: (data.data ?? []).map(toJobPlan) };
+    },
+
+    async planDetail(args, ctx) {
+      const data = await caller.call<WireJobPlanDetail>(
+        jobSpecs.getJobPlanDetail,
+        { query: { ...scope(args.bizId), job_plan_id: wireId(args.planId, 'planId') } },
+        ctx,
+      );
+      return toJobPlanDetail(data);
+    },
+
+    async executeJobPlan(args, ctx) {
+      const globalVars = (args.variables ?? []).map((v, i) => {
+        if (v.id === undefined && v.name === undefined)
+          throw new BadUserInputError('a job variable needs an id or a name', `variables[${i}]`);
+        return {
+          ...(v.id !== undefined ? { id: wireId(v.id, `variables[${i}].id`) } : { name: v.name }),
+          ...(v.value !== undefined ? { value: v.value } : {}),
+          ...(v.hostIds ? { server: { host_id_list: wireIds(v.hostIds, `variables[${i}].hostIds`) } } : {}),
+        };
+      });
+      const data = await caller.call<WireJobLaunch>(
+        jobSpecs.executeJobPlan,
+        {
+          body: {
+            ...scope(args.bizId),
+            job_plan_id: wireId(args.planId, 'planId'),
+            ...(globalVars.length ? { global_var_list: globalVars } : {}),
+            ...(args.callbackUrl ? { callback_url: args.callbackUrl } : {}),
+          },
+        },
+        ctx,
+      );
+      return toJobLaunch(data);
+    },
+
+    async fastExecuteScript(args, ctx) {
+      if (!args.accountAlias && !args.accountId)
+        throw new BadUserInputError('accountAlias or accountId is required', 'accountAlias');
+      const timeout = args.timeoutSeconds ?? 7200;
+      if (!Number.isInteger(timeout) || timeout < 1 || timeout > 86400)
+        throw new BadUserInputError('timeoutSeconds must be an integer from 1 to 86400', 'timeoutSeconds');
+      if (!args.hostIds.length) throw new BadUserInputError('hostIds must not be empty', 'hostIds');
+      const data = await caller.call<WireJobLaunch>(
+        jobSpecs.fastExecuteScript,
+        {
+          body: {
+            ...scope(args.bizId),
+            script_content: base64(args.script),
+            script_language: languageCode[args.language],
+            ...(args.params ? { script_param: base64(args.params) } : {}),
+            is_param_sensitive: args.sensitive ? 1 : 0,
+            timeout,
+            // JOB prefers the id when both are given; send only the one that will be used.
+            ...(args.accountId
+              ? { account_id: wireId(args.accountId, 'accountId') }
+              : { account_alias: args.accountAlias }),
+            target_server: { host_id_list: wireIds(args.hostIds, 'hostIds') },
+            ...(args.name ? { task_name: args.name } : {}),
+            ...(args.callbackUrl ? { callback_url: args.callbackUrl } : {}),
+          },
+        },
+        ctx,
+      );
+      return toJobLaunch(data);
+    },
+
+    async jobInstanceStatus(args, ctx) {
+      const data = await caller.call<WireJobStatus>(
+        jobSpecs.getJobInstanceStatus,
+        {
+          query: {
+            ...scope(args.bizId),
+            job_instance_id: wireId(args.jobInstanceId, 'jobInstanceId'),
+            return_ip_result: args.withHosts ?? true,
+          },
+        },
+        ctx,
+      );
+      return toJobInstance(data, args.bizId);
+    },
+
+    async batchHostLogs(args, ctx) {
+      const step = {
+        ...scope(args.bizId),
+        job_instance_id: wireId(args.jobInstanceId, 'jobInstanceId'),
+        step_instance_id: wireId(args.stepInstanceId, 'stepInstanceId'),
+      };
+      const hostIds = [...new Set(wireIds(args.hostIds, 'hostIds'))];
+      const parts = await mapBounded(chunk(hostIds, JOB_LIMITS.hostLogsPerCall), concurrency, async (ids) =>
+        toBatchLogs(
+          await caller.call<WireBatchLogs>(
+            jobSpecs.batchGetJobInstanceIpLog,
+            { body: { ...step, host_id_list: ids } },
+            ctx,
+          ),
+        ),
+      );
+      return parts.flat();
+    },
+
+    async hostLog(args, ctx) {
+      const data = await caller.call<WireHostLog>(
+        jobSpecs.getJobInstanceIpLog,
+        {
+          query: {
+            ...scope(args.bizId),
+            job_instance_id: wireId(args.jobInstanceId, 'jobInstanceId'),
+            step_instance_id: wireId(args.stepInstanceId, 'stepInstanceId'),
+            host_id: wireId(args.hostId, 'hostId'),
+          },
+        },
+        ctx,
+      );
+      return toHostLog(data);
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { createLoginClient, fromApigwUser, fromEsbUser, isInvalidTokenError } from './client';
+export type { LoginClient } from './client';
+export { INVALID_TOKEN_CODES, loginSpecs } from './specs';

@@ -1,0 +1,3 @@
+export { createPaasClient, fromEsbApps, fromUniApps } from './client';
+export type { PaasClient } from './client';
+export { paasSpecs } from './specs';
