@@ -10,7 +10,12 @@ import type { Faults } from './types';
  * - `hangNext`: the next n matching calls hang like `timeoutRate`;
  * - `malformedNext`: the next n matching calls get truncated JSON like `malformedRate`;
  * - `retryAfterSeconds`: the `Retry-After` value on 429 answers (default: seconds until the
- *   rate-limit window resets).
+ *   rate-limit window resets);
+ * - `rateLimitStrategy`: which APIGW strategy `rateLimitPerSec` stands for: `resource` (1642903,
+ *   default) or `stage` (1642902);
+ * - `noPermissionNext`: the next n matching calls are refused as if the app had not been granted
+ *   the resource (APIGW 403 1640301, ESB 1306403): the sandbox trusts a single app, so this is
+ *   the only way to see that answer.
  * Faults never apply to `/_sandbox/*`. `{}` clears everything.
  */
 export interface FaultSettings extends Faults {
@@ -22,6 +27,8 @@ export interface FaultSettings extends Faults {
   hangNext: number;
   malformedNext: number;
   retryAfterSeconds: number | null;
+  rateLimitStrategy: 'resource' | 'stage';
+  noPermissionNext: number;
 }
 
 export const FAULTS_HELP: Record<string, string> = {
@@ -39,6 +46,8 @@ export const FAULTS_HELP: Record<string, string> = {
   hangNext: 'the next n matching calls hang',
   malformedNext: 'the next n matching calls get truncated JSON',
   retryAfterSeconds: 'Retry-After value on 429 (default: seconds until the window resets)',
+  rateLimitStrategy: '"resource" (429 1642903, default) or "stage" (429 1642902)',
+  noPermissionNext: 'the next n matching calls answer APIGW 403 1640301 APP_NO_PERMISSION (ESB 1306403)',
 };
 
 export function noFaults(): FaultSettings {
@@ -57,6 +66,8 @@ export function noFaults(): FaultSettings {
     hangNext: 0,
     malformedNext: 0,
     retryAfterSeconds: null,
+    rateLimitStrategy: 'resource',
+    noPermissionNext: 0,
   };
 }
 
@@ -69,6 +80,7 @@ const COUNTS = [
   'resetNext',
   'hangNext',
   'malformedNext',
+  'noPermissionNext',
 ] as const;
 
 /** Validates a faults body; returns the settings or every problem found. */
@@ -107,6 +119,12 @@ export function parseFaults(
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
       problems.push(`retryAfterSeconds must be a non-negative integer, got ${JSON.stringify(v)}`);
     else value.retryAfterSeconds = v;
+  }
+  if (input.rateLimitStrategy !== undefined) {
+    const v = input.rateLimitStrategy;
+    if (v !== 'resource' && v !== 'stage')
+      problems.push(`rateLimitStrategy must be "resource" or "stage", got ${JSON.stringify(v)}`);
+    else value.rateLimitStrategy = v;
   }
   if (input.apis !== undefined) {
     const v = input.apis;

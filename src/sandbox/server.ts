@@ -169,6 +169,21 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
     let malformed = false;
     if (appliesTo(faults, apiKey)) {
+      // The gateway checks the app's resource grant before rate limiting (bk-permission runs
+      // ahead of bk-rate-limit).
+      if (faults.noPermissionNext > 0) {
+        faults.noPermissionNext--;
+        reply(
+          apigw
+            ? gatewayError(403, 1640301, 'APP_NO_PERMISSION', 'App has no permission to the resource')
+            : esbError(
+                1306403,
+                `APP [${auth.appCode}] has no permission to access the component [${def.system}.${def.api}]`,
+                requestId,
+              ),
+        );
+        return;
+      }
       if (faults.rateLimitPerSec > 0) {
         const over = limiter.take(auth.appCode, faults.rateLimitPerSec, Date.now());
         if (over) {
@@ -177,9 +192,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
             apigw
               ? gatewayError(
                   429,
-                  1642903,
+                  faults.rateLimitStrategy === 'stage' ? 1642902 : 1642903,
                   'RATE_LIMIT_RESTRICTION',
-                  'API rate limit exceeded by resource strategy',
+                  `API rate limit exceeded by ${faults.rateLimitStrategy} strategy`,
                   {
                     'X-Bkapi-RateLimit-Limit': String(over.limit),
                     'X-Bkapi-RateLimit-Remaining': String(over.remaining),

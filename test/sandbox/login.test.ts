@@ -32,7 +32,6 @@ describe('bk_login ESB get_user', () => {
         email: '',
         chname: 'Alice',
         time_zone: 'Asia/Shanghai',
-        display_name: 'Alice',
       },
       request_id: expect.stringMatching(/^[0-9a-f]{32}$/),
     });

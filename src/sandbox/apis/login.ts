@@ -54,7 +54,6 @@ function getUser(ctx: SandboxContext, req: SbRequest): Record<string, unknown> {
     email: '',
     chname: u.displayName,
     time_zone: TIME_ZONE,
-    display_name: u.displayName,
   };
 }
 

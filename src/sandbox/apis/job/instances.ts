@@ -140,5 +140,13 @@ export function getJobInstanceIpLog(ctx: SandboxContext, state: JobState, req: S
     const base = { bk_host_id: hostId ?? 0, bk_cloud_id: cloud, ip: ip ?? '', log_type: logType };
     return logType === 2 ? { ...base, file_logs: [] } : { ...base, log_content: '' };
   }
-  return { log_type: logType, ...logRow(step, run) };
+  const row = logRow(step, run);
+  if (Array.isArray(row.file_logs)) {
+    // The single-host doc example (job.get_job_instance_ip_log.file.json) has no transfer
+    // statistics; only the batch API shows size/speed/process.
+    row.file_logs = (row.file_logs as Record<string, unknown>[]).map(
+      ({ size: _size, speed: _speed, process: _process, ...rest }) => rest,
+    );
+  }
+  return { log_type: logType, ...row };
 }
