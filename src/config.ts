@@ -25,6 +25,14 @@ const flag = z.preprocess(
     .transform((v) => v === '1' || v === 'true' || v === 'yes'),
 );
 const transport = z.preprocess(emptyAsUndefined, z.enum(['apigw', 'esb']).optional());
+/** A flag that is on unless set to 0/false/no. */
+const flagDefaultOn = z.preprocess(
+  emptyAsUndefined,
+  z
+    .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+    .default('1')
+    .transform((v) => v === '1' || v === 'true' || v === 'yes'),
+);
 
 const SandboxModel = z.object({
   SANDBOX_PORT: port(4100),
@@ -80,6 +88,16 @@ const EnvModel = SandboxModel.extend({
     (v) => v === undefined || /^rediss?:\/\//.test(v),
     'must be a redis:// URL',
   ),
+  CACHE_TTL_BUSINESS_S: positiveInt(60, 86_400),
+  CACHE_TTL_TOPOLOGY_S: positiveInt(60, 86_400),
+  CACHE_TTL_HOSTS_S: positiveInt(30, 86_400),
+  CACHE_TTL_AGENT_S: positiveInt(10, 86_400),
+  CACHE_TTL_APP_S: positiveInt(300, 86_400),
+  CACHE_TTL_USER_S: positiveInt(60, 86_400),
+  CACHE_NAMESPACE: z.preprocess(emptyAsUndefined, z.string().max(64).default('bk-graph')),
+  CACHE_MEMORY_MAX_MB: positiveInt(128, 65_536),
+  WATCH_ENABLED: flagDefaultOn,
+  WATCH_USERNAME: z.preprocess(emptyAsUndefined, z.string().max(64).default('admin')),
 });
 
 export interface SandboxConfig {
@@ -113,6 +131,31 @@ export interface UpstreamConfig {
   requestDeadlineMs: number;
 }
 
+/** Seconds each cached kind lives (0 = not cached); `topology` also covers sets, modules, relations. */
+export interface CacheTtlConfig {
+  business: number;
+  topology: number;
+  hosts: number;
+  agent: number;
+  app: number;
+  user: number;
+}
+
+export interface CacheConfig {
+  ttlSeconds: CacheTtlConfig;
+  /** Prefix of every cache key in the store (Redis), so several deployments can share one Redis. */
+  namespace: string;
+  /** Upper bound of the in-memory store (ignored with Redis). */
+  memoryMaxMb: number;
+}
+
+export interface WatchConfig {
+  /** Run the CMDB resource_watch loops that evict changed data from the cache. */
+  enabled: boolean;
+  /** Service identity of the watcher (CMDB accepts an unverified bk_username, CONTRACTS.md §1.2). */
+  username: string;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -126,6 +169,8 @@ export interface Config {
   databaseUrl: string | null;
   dataDir: string;
   redisUrl: string | null;
+  cache: CacheConfig;
+  watch: WatchConfig;
 }
 
 export class ConfigError extends Error {
@@ -201,6 +246,19 @@ export function loadConfig(env: Env): Config {
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL ?? null,
+    cache: {
+      ttlSeconds: {
+        business: e.CACHE_TTL_BUSINESS_S,
+        topology: e.CACHE_TTL_TOPOLOGY_S,
+        hosts: e.CACHE_TTL_HOSTS_S,
+        agent: e.CACHE_TTL_AGENT_S,
+        app: e.CACHE_TTL_APP_S,
+        user: e.CACHE_TTL_USER_S,
+      },
+      namespace: e.CACHE_NAMESPACE,
+      memoryMaxMb: e.CACHE_MEMORY_MAX_MB,
+    },
+    watch: { enabled: e.WATCH_ENABLED, username: e.WATCH_USERNAME },
   };
 }
 

@@ -1,0 +1,91 @@
+/**
+ * The in-memory keyv store. keyv's default `Map` never forgets an entry nobody reads again, and
+ * generation bumps (see cache.ts) orphan entries by design, so this store expires entries on a
+ * timer and evicts the least recently used ones beyond a size bound. Entries without a TTL
+ * (generation counters, watch cursors) are small, bounded in number, and never evicted: losing a
+ * generation would resurrect entries it had invalidated.
+ */
+
+interface Entry {
+  value: unknown;
+  expires: number;
+  size: number;
+}
+
+/** Rough size of a stored value: keyv hands us serialized strings. */
+function sizeOf(value: unknown): number {
+  return typeof value === 'string' ? value.length * 2 : 64;
+}
+
+export class BoundedMemoryStore {
+  private readonly volatile = new Map<string, Entry>();
+  private readonly persistent = new Map<string, unknown>();
+  private bytes = 0;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly maxBytes: number,
+    sweepEveryMs = 30_000,
+  ) {
+    this.sweeper = setInterval(() => this.sweep(), sweepEveryMs);
+    this.sweeper.unref();
+  }
+
+  get(key: string): unknown {
+    const entry = this.volatile.get(key);
+    if (entry === undefined) return this.persistent.get(key);
+    if (entry.expires <= Date.now()) {
+      this.remove(key, entry);
+      return undefined;
+    }
+    // Re-insert so Map order is least recently used first.
+    this.volatile.delete(key);
+    this.volatile.set(key, entry);
+    return entry.value;
+  }
+
+  set(key: string, value: unknown, ttl?: number): boolean {
+    this.delete(key);
+    if (ttl === undefined || ttl <= 0) {
+      this.persistent.set(key, value);
+      return true;
+    }
+    const entry = { value, expires: Date.now() + ttl, size: sizeOf(value) };
+    this.volatile.set(key, entry);
+    this.bytes += entry.size;
+    for (const [oldKey, old] of this.volatile) {
+      if (this.bytes <= this.maxBytes) break;
+      this.remove(oldKey, old);
+    }
+    return true;
+  }
+
+  delete(key: string): boolean {
+    const entry = this.volatile.get(key);
+    if (entry) {
+      this.remove(key, entry);
+      return true;
+    }
+    return this.persistent.delete(key);
+  }
+
+  clear(): void {
+    this.volatile.clear();
+    this.persistent.clear();
+    this.bytes = 0;
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [key, entry] of this.volatile) if (entry.expires <= now) this.remove(key, entry);
+  }
+
+  private remove(key: string, entry: Entry): void {
+    this.volatile.delete(key);
+    this.bytes -= entry.size;
+  }
+}

@@ -1,0 +1,247 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { CacheStore } from './store';
+
+export type CacheKind =
+  'business' | 'topology' | 'sets' | 'modules' | 'hosts' | 'relations' | 'agent' | 'app' | 'user';
+
+/** Whose view of BlueKing an entry is. */
+export interface CacheScope {
+  tenantId: string | null;
+  /**
+   * The caller's username. BlueKing answers per user (IAM), so it is part of every key, unless an
+   * entry is loaded with `shared: true`.
+   */
+  username: string | null;
+}
+
+export interface LoadOptions {
+  /**
+   * The business the data belongs to, so `invalidate(kind, bizId)` reaches it. Data of one
+   * business cached without it is only evicted by a whole-kind invalidation (or its TTL).
+   */
+  bizId?: string;
+  /**
+   * The data is the same for every caller of the tenant (GSE agent state by agent id, PaaS app
+   * info): one entry serves everyone. Only pass it where the upstream answer provably does not
+   * depend on who asks, and only after the caller's own access to the subject was checked.
+   */
+  shared?: boolean;
+}
+
+/** Process-wide state every RequestCache shares. */
+export interface CacheCore {
+  readonly store: CacheStore;
+  ttlMs(kind: CacheKind): number;
+  /** In-flight loads by storage key; `startedAt` lets a no-cache request refuse older loads. */
+  readonly inflight: Map<string, { promise: Promise<unknown>; startedAt: number }>;
+  readonly counters: CacheCounters;
+}
+
+export interface CacheCounters {
+  hits: number;
+  misses: number;
+  loads: number;
+  joined: number;
+  invalidations: number;
+}
+
+const NO_GENERATION = '0';
+
+function part(v: string | null | undefined): string {
+  return encodeURIComponent(v ?? '');
+}
+
+/**
+ * Key of a generation counter: per kind and per (kind, business), across tenants. The watcher
+ * knows only the configured tenant (often none) while a request's tenant comes from bk-login, so
+ * tenant-scoped generations could miss; invalidating another tenant's equal business id as well
+ * only costs a reload.
+ */
+export function generationKey(kind: CacheKind, bizId?: string): string {
+  return bizId === undefined ? `g:${kind}` : `g:${kind}:${part(bizId)}`;
+}
+
+/** A new generation: random, so replicas bumping at once never need an atomic increment. */
+export function newGeneration(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+/**
+ * The storage key: the kind stays readable, everything else (tenant, user, generations, the
+ * caller's key, which may hold a token) goes through sha256, so keys are short and secret-free.
+ */
+function storageKey(kind: CacheKind, parts: readonly string[]): string {
+  return `c:${kind}:${createHash('sha256').update(JSON.stringify(parts)).digest('base64url')}`;
+}
+
+/**
+ * The cache as one GraphQL request sees it: its identity is folded into every key, and the
+ * generation counters it needs are read once and memoised for the rest of the request.
+ */
+export class RequestCache {
+  private readonly generations = new Map<string, Promise<string | null>>();
+  private readonly startedAt = Date.now();
+
+  constructor(
+    private readonly core: CacheCore,
+    readonly scope: CacheScope,
+    readonly bypass: boolean,
+  ) {}
+
+  /** The cached value of `key`, or `load()`'s (cached only when it resolves to a value). */
+  async getOrLoad<T>(
+    kind: CacheKind,
+    key: string,
+    load: () => Promise<T>,
+    opts: LoadOptions = {},
+  ): Promise<T> {
+    const ttl = this.core.ttlMs(kind);
+    const gens = ttl > 0 ? await this.generationsFor(kind, opts.bizId) : null;
+    const sKey = storageKey(kind, this.keyParts(gens ?? 'uncached', key, opts));
+    if (gens !== null && !this.bypass) {
+      const hit = await this.core.store.get<T>(sKey).catch(() => undefined);
+      if (hit !== undefined) {
+        this.core.counters.hits += 1;
+        return hit;
+      }
+    }
+    this.core.counters.misses += 1;
+    const joined = this.joinable(sKey);
+    if (joined) return joined as Promise<T>;
+    return this.track(sKey, async () => {
+      const value = await load();
+      if (gens !== null && value !== undefined)
+        await this.core.store.set(sKey, value, ttl).catch(() => undefined);
+      return value;
+    });
+  }
+
+  /**
+   * Many keys at once: one store read for all of them, one `loadMissing` call for the keys that
+   * were neither cached nor already being loaded. Keys `loadMissing` leaves out are absent from
+   * the result and not cached (return an explicit `null` to cache "none").
+   */
+  async getOrLoadMany<T>(
+    kind: CacheKind,
+    keys: readonly string[],
+    loadMissing: (missing: string[]) => Promise<Map<string, T>>,
+    opts: LoadOptions = {},
+  ): Promise<Map<string, T>> {
+    const unique = [...new Set(keys)];
+    const ttl = this.core.ttlMs(kind);
+    const gens = ttl > 0 ? await this.generationsFor(kind, opts.bizId) : null;
+    const sKeys = unique.map((k) => storageKey(kind, this.keyParts(gens ?? 'uncached', k, opts)));
+    const found = new Map<string, T>();
+
+    let cached: (T | undefined)[] = [];
+    if (gens !== null && !this.bypass) cached = await this.core.store.getMany<T>(sKeys).catch(() => []);
+
+    const pending: Promise<void>[] = [];
+    const toLoad: { key: string; sKey: string }[] = [];
+    unique.forEach((key, i) => {
+      const sKey = sKeys[i] as string;
+      const hit = cached[i];
+      if (hit !== undefined) {
+        this.core.counters.hits += 1;
+        found.set(key, hit);
+        return;
+      }
+      this.core.counters.misses += 1;
+      const joined = this.joinable(sKey);
+      if (joined) {
+        pending.push(
+          joined.then((v) => {
+            if (v !== undefined) found.set(key, v as T);
+          }),
+        );
+      } else {
+        toLoad.push({ key, sKey });
+      }
+    });
+
+    if (toLoad.length > 0) {
+      this.core.counters.loads += 1;
+      const batch = (async () => {
+        const loaded = await loadMissing(toLoad.map((e) => e.key));
+        if (gens !== null) {
+          const entries = toLoad
+            .filter((e) => loaded.get(e.key) !== undefined)
+            .map((e) => ({ key: e.sKey, value: loaded.get(e.key), ttl }));
+          await this.core.store.setMany(entries).catch(() => undefined);
+        }
+        return loaded;
+      })();
+      for (const { key, sKey } of toLoad) {
+        const one = this.register(
+          sKey,
+          batch.then((m) => m.get(key)),
+        );
+        pending.push(
+          one.then((v) => {
+            if (v !== undefined) found.set(key, v);
+          }),
+        );
+      }
+    }
+    await Promise.all(pending);
+    // Callers read the map in their own key order; rebuild it in that order for determinism.
+    return new Map(unique.filter((k) => found.has(k)).map((k) => [k, found.get(k) as T]));
+  }
+
+  private keyParts(gens: string, key: string, opts: LoadOptions): string[] {
+    return [
+      this.scope.tenantId ?? '',
+      opts.shared ? '\u0000shared' : (this.scope.username ?? '\u0000anonymous'),
+      gens,
+      opts.bizId ?? '',
+      key,
+    ];
+  }
+
+  /**
+   * The generations an entry of `kind` (and business) is written under, or null when the store
+   * cannot say: then nothing is read or written, since an entry under a guessed generation
+   * could outlive an invalidation.
+   */
+  private async generationsFor(kind: CacheKind, bizId?: string): Promise<string | null> {
+    const kindGen = this.generation(generationKey(kind));
+    if (bizId === undefined) return kindGen;
+    const [k, b] = await Promise.all([kindGen, this.generation(generationKey(kind, bizId))]);
+    return k === null || b === null ? null : `${k}.${b}`;
+  }
+
+  private generation(gKey: string): Promise<string | null> {
+    let memo = this.generations.get(gKey);
+    if (!memo) {
+      memo = this.core.store.get<string>(gKey).then(
+        (v) => v ?? NO_GENERATION,
+        () => null,
+      );
+      this.generations.set(gKey, memo);
+    }
+    return memo;
+  }
+
+  /** An in-flight load this request may share: any, or with no-cache only one that began after it. */
+  private joinable(sKey: string): Promise<unknown> | undefined {
+    const entry = this.core.inflight.get(sKey);
+    if (!entry || (this.bypass && entry.startedAt < this.startedAt)) return undefined;
+    this.core.counters.joined += 1;
+    return entry.promise;
+  }
+
+  private track<T>(sKey: string, run: () => Promise<T>): Promise<T> {
+    this.core.counters.loads += 1;
+    return this.register(sKey, run());
+  }
+
+  private register<T>(sKey: string, promise: Promise<T>): Promise<T> {
+    const entry = { promise: promise as Promise<unknown>, startedAt: Date.now() };
+    this.core.inflight.set(sKey, entry);
+    const forget = () => {
+      if (this.core.inflight.get(sKey) === entry) this.core.inflight.delete(sKey);
+    };
+    promise.then(forget, forget);
+    return promise;
+  }
+}
