@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_BATCH_LIMITS, type BatchLimits } from './loaders/limits';
 
 /**
  * Configuration is parsed once, here, from the environment. Every problem is reported together
@@ -96,6 +97,9 @@ const EnvModel = SandboxModel.extend({
   CACHE_TTL_USER_S: positiveInt(60, 86_400),
   CACHE_NAMESPACE: z.preprocess(emptyAsUndefined, z.string().max(64).default('bk-graph')),
   CACHE_MEMORY_MAX_MB: positiveInt(128, 65_536),
+  BK_BATCH_LIMITS: z
+    .preprocess(emptyAsUndefined, z.string().optional())
+    .transform((v, zctx) => parseBatchLimits(v, zctx)),
   WATCH_ENABLED: flagDefaultOn,
   WATCH_USERNAME: z.preprocess(emptyAsUndefined, z.string().max(64).default('admin')),
 });
@@ -156,6 +160,30 @@ export interface WatchConfig {
   username: string;
 }
 
+/**
+ * `BK_BATCH_LIMITS=hostsPage=200,gseAgents=500`: lowers per-endpoint batch sizes for a gateway
+ * configured tighter than BlueKing's documented maxima; never above them (concurrency up to 256).
+ */
+function parseBatchLimits(raw: string | undefined, zctx: z.RefinementCtx): BatchLimits {
+  const limits: BatchLimits = { ...DEFAULT_BATCH_LIMITS };
+  for (const part of (raw ?? '').split(',').filter((p) => p.trim())) {
+    const [name = '', value = ''] = part.split('=').map((x) => x.trim());
+    const max = name === 'concurrency' ? 256 : DEFAULT_BATCH_LIMITS[name as keyof BatchLimits];
+    const n = Number(value);
+    if (max === undefined) {
+      zctx.addIssue({
+        code: 'custom',
+        message: `unknown limit "${name}" (known: ${Object.keys(DEFAULT_BATCH_LIMITS).join(', ')})`,
+      });
+    } else if (!Number.isInteger(n) || n < 1 || n > max) {
+      zctx.addIssue({ code: 'custom', message: `${name} must be an integer from 1 to ${max}` });
+    } else {
+      limits[name as keyof BatchLimits] = n;
+    }
+  }
+  return limits;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -170,6 +198,8 @@ export interface Config {
   dataDir: string;
   redisUrl: string | null;
   cache: CacheConfig;
+  /** Keys per upstream call, per endpoint (BK_BATCH_LIMITS over BlueKing's documented maxima). */
+  batchLimits: BatchLimits;
   watch: WatchConfig;
 }
 
@@ -259,6 +289,7 @@ export function loadConfig(env: Env): Config {
       memoryMaxMb: e.CACHE_MEMORY_MAX_MB,
     },
     watch: { enabled: e.WATCH_ENABLED, username: e.WATCH_USERNAME },
+    batchLimits: e.BK_BATCH_LIMITS,
   };
 }
 

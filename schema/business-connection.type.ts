@@ -1,0 +1,6 @@
+import { ObjectType } from 'type-graphql';
+import { Business } from './business.type';
+import { Connection } from './connection';
+
+@ObjectType('BusinessConnection', { description: 'A page of businesses (CMDB search_business).' })
+export class BusinessConnection extends Connection(Business, 'Business') {}

@@ -1,0 +1,76 @@
+import type { RequestCache } from '../cache';
+import type { CacheKind, LoadOptions } from '../cache';
+import type { Clients } from '../upstream/clients';
+import type { CallContext } from '../upstream/types';
+import type { BatchLimits } from './limits';
+
+/** What the loader factory needs from the request: nothing else reaches the loaders. */
+export interface LoaderDeps {
+  readonly clients: Clients;
+  /** Credentials, tenant, request id and deadline of this request. */
+  readonly callContext: () => CallContext;
+  /** This request's view of the cache (identity-scoped); null = no caching. */
+  readonly cache: RequestCache | null;
+  readonly limits: BatchLimits;
+}
+
+/** Runs `load` through the request's cache when there is one. */
+export function cached<T>(
+  deps: LoaderDeps,
+  kind: CacheKind,
+  key: string,
+  load: () => Promise<T>,
+  opts?: LoadOptions,
+): Promise<T> {
+  return deps.cache ? deps.cache.getOrLoad(kind, key, load, opts) : load();
+}
+
+/**
+ * Dispatch a batch only once the whole current wave of resolvers has run. DataLoader's default
+ * (a tick after the current promise jobs) can split one GraphQL level into several batches when
+ * resolvers await a few promise hops; `setImmediate` waits for every pending microtask and tick,
+ * so all hosts of one response land in one GSE call per limit-sized chunk.
+ */
+export const afterCurrentWave = (dispatch: () => void): void => {
+  setImmediate(dispatch);
+};
+
+/** JSON with sorted object keys: equal queries give equal loader and cache keys. */
+export function stableKey(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
+}
+
+export function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = keyOf(item);
+    const g = groups.get(k);
+    if (g) g.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+/** DataLoader wants an Error value per failed key, never a throw for the whole batch. */
+export function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+/** Many keys through the request's cache (one store read, one load for the misses). */
+export function cachedMany<T>(
+  deps: LoaderDeps,
+  kind: CacheKind,
+  keys: readonly string[],
+  loadMissing: (missing: string[]) => Promise<Map<string, T>>,
+  opts?: LoadOptions,
+): Promise<Map<string, T>> {
+  return deps.cache
+    ? deps.cache.getOrLoadMany(kind, keys, loadMissing, opts)
+    : loadMissing([...new Set(keys)]);
+}

@@ -1,0 +1,190 @@
+import DataLoader from 'dataloader';
+import { fetchWindow } from '../pagination';
+import type { HostRelation, HostTopo, Page } from '../upstream/domain';
+import { chunk, mapBounded } from '../upstream/mapping';
+import { afterCurrentWave, asError, cached, cachedMany, groupBy, stableKey, type LoaderDeps } from './deps';
+import type { HostRef } from './refs';
+
+/** What a host list can be narrowed by (GraphQL `HostFilter`, or a topology node). */
+export interface HostQuery {
+  setIds?: string[];
+  moduleIds?: string[];
+  innerIps?: string[];
+  nameContains?: string;
+  osType?: string;
+  cloudId?: number;
+}
+
+/** A window of one business's hosts; `limit: 0` asks only for the total. */
+export interface HostPageKey {
+  bizId: string;
+  query: HostQuery;
+  offset: number;
+  limit: number;
+}
+
+export function hostRef(t: HostTopo, businessId: string, withTopo: boolean): HostRef {
+  return withTopo
+    ? { ...t.host, businessId, topo: { sets: t.sets, modules: t.modules } }
+    : { ...t.host, businessId };
+}
+
+const inBizKey = (bizId: string, hostId: string) => `${bizId}:${hostId}`;
+
+/**
+ * Windows of a business's hosts. Keys of one business and filter share their upstream calls: the
+ * total of `hostCount` rides on the page `hosts(first: n)` fetches anyway, so a query asking for
+ * both costs one call per business, not two.
+ *
+ * Unfiltered by set/module, pages come from list_biz_hosts_topo, whose rows carry each host's sets
+ * and modules, so `Host.sets/modules` cost nothing more. Filtered by set or module, CMDB may trim a
+ * row's topology to the filter, so those pages use list_biz_hosts and leave the topology to
+ * `hostInBiz`.
+ */
+export function hostPagesLoader(
+  deps: LoaderDeps,
+  prime: (hosts: HostRef[]) => void,
+): DataLoader<HostPageKey, Page<HostRef>, string> {
+  const { cmdb } = deps.clients;
+
+  async function fetchPage(
+    bizId: string,
+    query: HostQuery,
+    offset: number,
+    limit: number,
+  ): Promise<Page<HostRef>> {
+    const { setIds, moduleIds, ...filter } = query;
+    const byTopo = !setIds?.length && !moduleIds?.length;
+    const key = `page:${stableKey(query)}:${offset}:${limit}`;
+    const page = await cached(
+      deps,
+      'hosts',
+      key,
+      () =>
+        byTopo
+          ? fetchWindow({ offset, limit }, deps.limits.hostsPage, (start, n) =>
+              cmdb.listBizHostsTopo({ bizId, filter, start, limit: n }, deps.callContext()),
+            ).then((p) => ({ count: p.count, items: p.items.map((t) => hostRef(t, bizId, true)) }))
+          : fetchWindow({ offset, limit }, deps.limits.hostsPage, (start, n) =>
+              cmdb.listBizHosts(
+                {
+                  bizId,
+                  filter,
+                  ...(setIds ? { setIds } : {}),
+                  ...(moduleIds ? { moduleIds } : {}),
+                  start,
+                  limit: n,
+                },
+                deps.callContext(),
+              ),
+            ).then((p) => ({
+              count: p.count,
+              items: p.items.map((h): HostRef => ({ ...h, businessId: bizId })),
+            })),
+      { bizId },
+    );
+    prime(page.items);
+    return page;
+  }
+
+  return new DataLoader<HostPageKey, Page<HostRef>, string>(
+    async (keys) => {
+      const results = new Map<string, Page<HostRef> | Error>();
+      const groups = groupBy(keys, (k) => `${k.bizId}|${stableKey(k.query)}`);
+      type Task = { group: HostPageKey[]; offset: number; limit: number };
+      const tasks: Task[] = [];
+      for (const group of groups.values()) {
+        const windows = new Map(group.filter((k) => k.limit > 0).map((k) => [`${k.offset}:${k.limit}`, k]));
+        // Only totals asked: the smallest page CMDB allows carries the count.
+        if (windows.size === 0) tasks.push({ group, offset: 0, limit: 1 });
+        for (const w of windows.values()) tasks.push({ group, offset: w.offset, limit: w.limit });
+      }
+      const pages = await mapBounded(tasks, deps.limits.concurrency, (t) =>
+        fetchPage(t.group[0]!.bizId, t.group[0]!.query, t.offset, t.limit).catch(asError),
+      );
+      tasks.forEach((t, i) => {
+        const page = pages[i]!;
+        for (const k of t.group) {
+          const id = stableKey(k);
+          if (k.limit === 0) {
+            if (!results.has(id) || results.get(id) instanceof Error)
+              results.set(id, page instanceof Error ? page : { count: page.count, items: [] });
+          } else if (k.offset === t.offset && k.limit === t.limit) {
+            results.set(id, page);
+          }
+        }
+      });
+      return keys.map((k) => results.get(stableKey(k)) ?? new Error('host page was not fetched'));
+    },
+    { cacheKeyFn: stableKey, batchScheduleFn: afterCurrentWave },
+  );
+}
+
+/**
+ * Hosts by id within a known business, with their sets and modules: one list_biz_hosts_topo per
+ * `hostsPage` ids of a business (filtered by `bk_host_id in [...]`). Keys are `bizId:hostId`.
+ */
+export function hostInBizLoader(deps: LoaderDeps): DataLoader<string, HostRef | null> {
+  const { cmdb } = deps.clients;
+  return new DataLoader<string, HostRef | null>(
+    async (keys) => {
+      const found = new Map<string, HostRef | Error>();
+      const byBiz = groupBy(
+        keys.map((k) => ({ key: k, bizId: k.slice(0, k.indexOf(':')), hostId: k.slice(k.indexOf(':') + 1) })),
+        (e) => e.bizId,
+      );
+      const tasks = [...byBiz.entries()].flatMap(([bizId, entries]) =>
+        chunk(
+          entries.map((e) => e.hostId),
+          deps.limits.hostsPage,
+        ).map((ids) => ({ bizId, ids })),
+      );
+      await mapBounded(tasks, deps.limits.concurrency, async ({ bizId, ids }) => {
+        try {
+          const hosts = await cachedMany(
+            deps,
+            'hosts',
+            ids.map((id) => `host:${id}`),
+            async (missing) => {
+              const want = missing.map((m) => m.slice('host:'.length));
+              const page = await cmdb.listBizHostsTopo(
+                { bizId, filter: { ids: want }, start: 0, limit: want.length },
+                deps.callContext(),
+              );
+              return new Map(page.items.map((t) => [`host:${t.host.id}`, hostRef(t, bizId, true)]));
+            },
+            { bizId },
+          );
+          for (const h of hosts.values()) found.set(inBizKey(bizId, h.id), h);
+        } catch (e) {
+          for (const id of ids) found.set(inBizKey(bizId, id), asError(e));
+        }
+      });
+      return keys.map((k) => found.get(k) ?? null);
+    },
+    { batchScheduleFn: afterCurrentWave },
+  );
+}
+
+/**
+ * Which business, sets and modules a host belongs to, by host id alone (`Query.host`): one
+ * find_host_biz_relations per `hostBizIds` hosts. An unknown host has no rows.
+ */
+export function hostBizLoader(deps: LoaderDeps): DataLoader<string, HostRelation[]> {
+  const { cmdb } = deps.clients;
+  return new DataLoader<string, HostRelation[]>(
+    async (hostIds) => {
+      const rows = new Map<string, HostRelation[]>();
+      await mapBounded(chunk([...hostIds], deps.limits.hostBizIds), deps.limits.concurrency, async (ids) => {
+        // Not cached: an entry keyed by host id belongs to no business, so a move between
+        // businesses (a biz-scoped invalidation) could not evict it, and the call is cheap.
+        const relations = await cmdb.findHostBizRelations(ids, deps.callContext());
+        for (const r of relations) rows.set(r.hostId, [...(rows.get(r.hostId) ?? []), r]);
+      });
+      return hostIds.map((id) => rows.get(id) ?? []);
+    },
+    { batchScheduleFn: afterCurrentWave },
+  );
+}
+
+export { inBizKey };

@@ -1,0 +1,86 @@
+import type DataLoader from 'dataloader';
+import type {
+  AgentState,
+  AppInfo,
+  BkModule,
+  BkSet,
+  Business,
+  HostRelation,
+  Page,
+  TopoNode,
+} from '../upstream/domain';
+import { agentLoader } from './agent.loader';
+import { appByCodeLoader } from './app.loader';
+import { businessByIdLoader } from './business.loaders';
+import type { LoaderDeps } from './deps';
+import { hostBizLoader, hostInBizLoader, hostPagesLoader, inBizKey, type HostPageKey } from './host.loaders';
+import { nodeHostsLoader, type NodeHostsKey } from './node-hosts.loader';
+import type { HostRef } from './refs';
+import {
+  modulesByBizLoader,
+  relationsByBizLoader,
+  setsByBizLoader,
+  topologyByBizLoader,
+} from './topology.loaders';
+
+export type { LoaderDeps } from './deps';
+export type { HostPageKey, HostQuery } from './host.loaders';
+export type { NodeHostsKey } from './node-hosts.loader';
+export { DEFAULT_BATCH_LIMITS, type BatchLimits } from './limits';
+
+/**
+ * The per-request DataLoaders: one set per GraphQL request, so nothing batched or memoised here is
+ * ever shared between callers (the cache underneath is identity-scoped on its own). For each field
+ * of the read graph, the loader that serves it and how its keys batch:
+ *
+ * | field(s)                                  | loader         | upstream call, batching                          |
+ * |-------------------------------------------|----------------|--------------------------------------------------|
+ * | Query.business, *.business                | businessById   | search_business, ≤200 ids per call               |
+ * | Business.hosts, Business.hostCount        | hostPages      | list_biz_hosts_topo per (biz, filter, window);    |
+ * |                                           |                | hostCount shares the page's count                |
+ * | Query.host                                | hostBiz        | find_host_biz_relations, ≤500 ids per call       |
+ * | Query.host, Host.sets/modules (no topo)   | hostInBiz      | list_biz_hosts_topo by bk_host_id, ≤500 per biz   |
+ * | Host.agent                                | agent          | GSE list_agent_state ≤1000 / get_agent_status ≤500|
+ * | Business.sets, Set.*, Module.set          | setsByBiz      | search_set per business (pages of 200)           |
+ * | Business.modules, Set.modules, Module.*   | modulesByBiz   | search_module per business                       |
+ * | Business.topology                         | topologyByBiz  | search_biz_inst_topo per business                |
+ * | Module.hosts, TopoNode.hosts              | nodeHosts      | one node: a direct page; many: relationsByBiz     |
+ * | (index for nodeHosts)                     | relationsByBiz | find_host_topo_relation, pages of 1000           |
+ * | Query.app                                 | appByCode      | PaaS app info, all codes in one call             |
+ */
+export interface Loaders {
+  businessById: DataLoader<string, Business | null>;
+  hostPages: DataLoader<HostPageKey, Page<HostRef>, string>;
+  hostBiz: DataLoader<string, HostRelation[]>;
+  hostInBiz: DataLoader<string, HostRef | null>;
+  agent: DataLoader<Pick<HostRef, 'id' | 'agentId' | 'cloudId' | 'innerIp'>, AgentState | null, string>;
+  setsByBiz: DataLoader<string, BkSet[]>;
+  modulesByBiz: DataLoader<string, BkModule[]>;
+  topologyByBiz: DataLoader<string, TopoNode[]>;
+  relationsByBiz: DataLoader<string, HostRelation[]>;
+  nodeHosts: DataLoader<NodeHostsKey, Page<HostRef>, string>;
+  appByCode: DataLoader<string, AppInfo | null>;
+}
+
+export function createLoaders(deps: LoaderDeps): Loaders {
+  const hostInBiz = hostInBizLoader(deps);
+  // Hosts a page already returned with their topology answer later by-id lookups for free.
+  const primeHosts = (hosts: HostRef[]) => {
+    for (const h of hosts) if (h.topo && h.businessId) hostInBiz.prime(inBizKey(h.businessId, h.id), h);
+  };
+  const hostPages = hostPagesLoader(deps, primeHosts);
+  const relationsByBiz = relationsByBizLoader(deps);
+  return {
+    businessById: businessByIdLoader(deps),
+    hostPages,
+    hostBiz: hostBizLoader(deps),
+    hostInBiz,
+    agent: agentLoader(deps),
+    setsByBiz: setsByBizLoader(deps),
+    modulesByBiz: modulesByBizLoader(deps),
+    topologyByBiz: topologyByBizLoader(deps),
+    relationsByBiz,
+    nodeHosts: nodeHostsLoader(deps, { hostPages, hostInBiz, relationsByBiz }),
+    appByCode: appByCodeLoader(deps),
+  };
+}
