@@ -32,7 +32,7 @@ export interface FaultSettings extends Faults {
 }
 
 export const FAULTS_HELP: Record<string, string> = {
-  latencyMs: 'added delay before answering (ms)',
+  latencyMs: 'least time from arrival to answer, the work included (ms): a backend with that response time',
   jitterMs: 'extra random delay, 0..jitterMs (ms)',
   errorRate: 'fraction of calls answered with errorStatus (APIGW 502 1650200 body; ESB nginx HTML)',
   timeoutRate: 'fraction of calls that hang until the client gives up or 60 s pass (then APIGW 504 1650401)',

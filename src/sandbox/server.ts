@@ -66,6 +66,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let closing = false;
 
   /** A delay that ends early when the sandbox closes or the client goes away. */
+  /**
+   * Waits until `deadline` (performance.now() ms) to within a fraction of a millisecond: timers
+   * alone fire 1-2 ms late, which on a three-call query would add several ms of "latency" the
+   * faults never asked for. The last millisecond is waited out with setImmediate.
+   */
+  const sleepUntil = async (deadline: number, res: ServerResponse): Promise<void> => {
+    const coarse = deadline - performance.now() - 1.5;
+    if (coarse > 0) await sleep(coarse, res);
+    while (!closing && !res.destroyed && performance.now() < deadline) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  };
   const sleep = (ms: number, res: ServerResponse) =>
     new Promise<void>((resolve) => {
       const done = () => {
@@ -112,6 +124,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const arrivedAt = performance.now();
     const method = req.method ?? 'GET';
     const routed = route(method, url.pathname);
     if (!('def' in routed)) {
@@ -168,6 +181,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }
 
     let malformed = false;
+    let delay = 0;
     if (appliesTo(faults, apiKey)) {
       // The gateway checks the app's resource grant before rate limiting (bk-permission runs
       // ahead of bk-rate-limit).
@@ -208,11 +222,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           return;
         }
       }
-      const delay =
-        faults.latencyMs + (faults.jitterMs > 0 ? Math.floor(faultRandom() * faults.jitterMs) : 0);
-      if (delay > 0) await sleep(delay, res);
-      if (closing) return;
+      delay = faults.latencyMs + (faults.jitterMs > 0 ? Math.floor(faultRandom() * faults.jitterMs) : 0);
       const action = chooseFault(faults, faultRandom);
+      // Faults answer after the full delay; a normal answer is computed inside it (below).
+      if (action !== 'none' && action !== 'malformed' && delay > 0) await sleep(delay, res);
+      if (closing) return;
       if (action === 'reset') {
         req.socket.destroy();
         return;
@@ -269,6 +283,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       };
       out = await runHandler(def, sbReq, envelopeInput);
     }
+    // `latencyMs` is the time a call takes from arrival to answer, its own work included, like a
+    // backend with that response time: answers computed faster wait out the rest. (Sleeping first
+    // and then working would add the sandbox's CPU time to every round trip it is meant to model.)
+    await sleepUntil(arrivedAt + delay, res);
     if (closing) return;
     if (malformed)
       out = { ...out, status: 200, body: out.body.slice(0, Math.max(1, Math.floor(out.body.length / 2))) };

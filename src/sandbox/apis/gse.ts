@@ -55,11 +55,20 @@ function parseHosts(body: Readonly<Record<string, unknown>>): GseHost[] {
   });
 }
 
-/** GSE 1.0 keys agents by `cloud:ip` of their first inner IPv4. */
+const legacyKeyMaps = new WeakMap<Map<string, SbAgent>, Map<string, SbAgent>>();
+
+/**
+ * GSE 1.0 keys agents by `cloud:ip` of their first inner IPv4. Built once per agent map (agents
+ * change state in place, never their keys), so a call costs its own ids, not the whole fleet.
+ */
 function agentsByLegacyKey(ctx: SandboxContext): Map<string, SbAgent> {
-  const byKey = new Map<string, SbAgent>();
-  for (const agent of ctx.data.agents.values()) {
-    if (agent.ip !== '') byKey.set(`${agent.bk_cloud_id}:${agent.ip}`, agent);
+  let byKey = legacyKeyMaps.get(ctx.data.agents);
+  if (!byKey) {
+    byKey = new Map<string, SbAgent>();
+    for (const agent of ctx.data.agents.values()) {
+      if (agent.ip !== '') byKey.set(`${agent.bk_cloud_id}:${agent.ip}`, agent);
+    }
+    legacyKeyMaps.set(ctx.data.agents, byKey);
   }
   return byKey;
 }

@@ -1,3 +1,4 @@
+import { invalidateCmdbIndex } from './data-index';
 import type { ControlRoute, SandboxContext, SbBusiness, SbHost, SbHostRelation } from '../../types';
 import { SbRawReply } from '../../types';
 import { watchLogFor } from '../../watch-log';
@@ -85,6 +86,7 @@ export function cmdbControlRoutes(ctx: SandboxContext): ControlRoute[] {
         const kept = data.relations.filter((r) => r.bk_host_id !== host.bk_host_id);
         data.relations.splice(0, data.relations.length, ...kept, ...fresh);
         data.relations.sort((a, b) => a.bk_host_id - b.bk_host_id || a.bk_module_id - b.bk_module_id);
+        invalidateCmdbIndex(data);
         for (const r of old) ctx.emitWatchEvent('host_relation', 'delete', relationDetail(r));
         for (const r of fresh) ctx.emitWatchEvent('host_relation', 'create', relationDetail(r));
         return new SbRawReply(200, { bk_host_id: host.bk_host_id, relations: fresh.map(relationDetail) });

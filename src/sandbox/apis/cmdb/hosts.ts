@@ -4,6 +4,7 @@ import { authorizedBizId, cmdbApi, VIEW_BUSINESS } from './define';
 import { bizIdOf, parseFields, parseIds, parsePage, project, slicePage, sortRows } from './params';
 import type { Predicate, Row } from './querybuilder';
 import { compileQueryBuilder } from './querybuilder';
+import { cmdbIndex } from './data-index';
 
 /** Host reads (CONTRACTS.md §3.2, §3.3, §3.5, §3.8). Unknown businesses answer an empty page. */
 
@@ -24,13 +25,12 @@ function compileCond(raw: unknown, name: string): Predicate | null {
   return (row) => checks.every((c) => c(row));
 }
 
-function hostsById(ctx: SandboxContext): Map<number, SbHost> {
-  return new Map(ctx.data.hosts.map((h) => [h.bk_host_id, h]));
-}
+const bizRelations = (ctx: SandboxContext, bizId: number): readonly SbHostRelation[] =>
+  cmdbIndex(ctx.data).relationsByBiz.get(bizId) ?? [];
 
 /** Hosts (id order, each once) of the given relations that pass `byHost`. */
 function hostsOf(ctx: SandboxContext, relations: readonly SbHostRelation[], byHost: Predicate): SbHost[] {
-  const all = hostsById(ctx);
+  const all = cmdbIndex(ctx.data).hostById;
   const ids = [...new Set(relations.map((r) => r.bk_host_id))].sort((a, b) => a - b);
   return ids.map((id) => all.get(id)).filter((h): h is SbHost => h !== undefined && byHost(h));
 }
@@ -70,7 +70,7 @@ export function listBizHosts(ctx: SandboxContext): ApiDef {
     );
     const hosts = hostsOf(
       ctx,
-      ctx.data.relations.filter((r) => moduleOk.has(r.bk_module_id)),
+      bizRelations(ctx, bizId).filter((r) => moduleOk.has(r.bk_module_id)),
       byHost,
     );
     const sorted = sortRows(hosts, page.sort, 'bk_host_id');
@@ -94,7 +94,8 @@ export function listBizHostsTopo(ctx: SandboxContext): ApiDef {
     const modules = new Map(
       ctx.data.modules.filter((m) => sets.has(m.bk_set_id) && byModule(m)).map((m) => [m.bk_module_id, m]),
     );
-    const relations = ctx.data.relations.filter((r) => modules.has(r.bk_module_id));
+    const relations = bizRelations(ctx, bizId).filter((r) => modules.has(r.bk_module_id));
+    const byHostId = cmdbIndex(ctx.data).relationsByHost;
     // Results are ordered by bk_host_id (the doc says so; page.sort is not offered here).
     const hosts = hostsOf(ctx, relations, byHost);
     const info = slicePage(hosts, page).map((h) => {
@@ -103,7 +104,7 @@ export function listBizHostsTopo(ctx: SandboxContext): ApiDef {
         bk_set_name: string;
         module: Array<{ bk_module_id: number; bk_module_name: string }>;
       }> = [];
-      for (const r of relations.filter((x) => x.bk_host_id === h.bk_host_id)) {
+      for (const r of (byHostId.get(h.bk_host_id) ?? []).filter((x) => modules.has(x.bk_module_id))) {
         const set = sets.get(r.bk_set_id);
         const mod = modules.get(r.bk_module_id);
         if (!set || !mod) continue;
@@ -132,7 +133,7 @@ export function findHostByTopo(ctx: SandboxContext): ApiDef {
     const fields = parseFields(b.fields, true);
     const page = parsePage(b.page, { required: true, max: HOST_PAGE_MAX });
     const key = b.bk_obj_id === 'set' ? 'bk_set_id' : 'bk_module_id';
-    const relations = ctx.data.relations.filter((r) => r.bk_biz_id === bizId && r[key] === instId);
+    const relations = bizRelations(ctx, bizId).filter((r) => r[key] === instId);
     const hosts = hostsOf(ctx, relations, () => true);
     const sorted = sortRows(hosts, page.sort, 'bk_host_id');
     return { count: hosts.length, info: slicePage(sorted, page).map((h) => project(h, fields)) };
@@ -156,15 +157,13 @@ export function findHostTopoRelation(ctx: SandboxContext): ApiDef {
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit <= 0 || limit > 1000)
       throw pageLimitExceeded();
     if (typeof start !== 'number' || !Number.isInteger(start) || start < 0) throw paramInvalid('page.start');
-    const rows = ctx.data.relations
-      .filter(
-        (r) =>
-          r.bk_biz_id === bizId &&
-          (!setIds?.length || setIds.includes(r.bk_set_id)) &&
-          (!moduleIds?.length || moduleIds.includes(r.bk_module_id)) &&
-          (!hostIds?.length || hostIds.includes(r.bk_host_id)),
-      )
-      .sort((x, y) => x.bk_host_id - y.bk_host_id || x.bk_module_id - y.bk_module_id);
+    // Already ordered by host id, then module id.
+    const rows = bizRelations(ctx, bizId).filter(
+      (r) =>
+        (!setIds?.length || setIds.includes(r.bk_set_id)) &&
+        (!moduleIds?.length || moduleIds.includes(r.bk_module_id)) &&
+        (!hostIds?.length || hostIds.includes(r.bk_host_id)),
+    );
     return {
       count: rows.length,
       data: rows.slice(start, start + limit).map((r) => ({
@@ -193,10 +192,11 @@ export function findHostBizRelations(ctx: SandboxContext): ApiDef {
     if (!hostIds?.length) throw inputEmpty();
     const bizId = b.bk_biz_id === undefined || b.bk_biz_id === null ? null : Number(b.bk_biz_id);
     if (bizId !== null && !Number.isInteger(bizId)) throw paramInvalid('bk_biz_id');
-    const wanted = new Set(hostIds);
-    return ctx.data.relations
-      .filter((r) => wanted.has(r.bk_host_id) && (bizId === null || r.bk_biz_id === bizId))
-      .sort((x, y) => x.bk_host_id - y.bk_host_id || x.bk_module_id - y.bk_module_id)
+    const byHost = cmdbIndex(ctx.data).relationsByHost;
+    return [...new Set(hostIds)]
+      .sort((x, y) => x - y)
+      .flatMap((id) => byHost.get(id) ?? [])
+      .filter((r) => bizId === null || r.bk_biz_id === bizId)
       .map((r) => ({
         bk_biz_id: r.bk_biz_id,
         bk_host_id: r.bk_host_id,
