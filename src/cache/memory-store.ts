@@ -12,9 +12,19 @@ interface Entry {
   size: number;
 }
 
-/** Rough size of a stored value: keyv hands us serialized strings. */
-function sizeOf(value: unknown): number {
-  return typeof value === 'string' ? value.length * 2 : 64;
+/**
+ * Rough size of a stored value (keyv hands the memory store its values unserialized): strings by
+ * length, everything else by a small fixed cost per slot. Good enough for a memory bound, and far
+ * cheaper than serializing to measure.
+ */
+function sizeOf(value: unknown, depth = 0): number {
+  if (typeof value === 'string') return 16 + value.length * 2;
+  if (value === null || typeof value !== 'object' || depth > 12) return 16;
+  if (value instanceof Date) return 32;
+  let size = 32;
+  if (Array.isArray(value)) for (const v of value) size += sizeOf(v, depth + 1);
+  else for (const k in value) size += k.length * 2 + sizeOf((value as Record<string, unknown>)[k], depth + 1);
+  return size;
 }
 
 export class BoundedMemoryStore {

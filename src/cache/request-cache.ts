@@ -70,8 +70,12 @@ export function newGeneration(): string {
  * The storage key: the kind stays readable, everything else (tenant, user, generations, the
  * caller's key, which may hold a token) goes through sha256, so keys are short and secret-free.
  */
-function storageKey(kind: CacheKind, parts: readonly string[]): string {
-  return `c:${kind}:${createHash('sha256').update(JSON.stringify(parts)).digest('base64url')}`;
+function storageKey(kind: CacheKind, parts: readonly string[], hashed: boolean): string {
+  // In process memory no one else ever sees a key: hashing would only cost (a 1000-host answer
+  // stores 1000 agent entries), so memory keys are the joined parts.
+  return hashed
+    ? `c:${kind}:${createHash('sha256').update(JSON.stringify(parts)).digest('base64url')}`
+    : `c:${kind}:${parts.join('\u0001')}`;
 }
 
 /**
@@ -97,7 +101,11 @@ export class RequestCache {
   ): Promise<T> {
     const ttl = this.core.ttlMs(kind);
     const gens = ttl > 0 ? await this.generationsFor(kind, opts.bizId) : null;
-    const sKey = storageKey(kind, this.keyParts(gens ?? 'uncached', key, opts));
+    const sKey = storageKey(
+      kind,
+      this.keyParts(gens ?? 'uncached', key, opts),
+      this.core.store.kind === 'redis',
+    );
     if (gens !== null && !this.bypass) {
       const hit = await this.core.store.get<T>(sKey).catch(() => undefined);
       if (hit !== undefined) {
@@ -130,7 +138,9 @@ export class RequestCache {
     const unique = [...new Set(keys)];
     const ttl = this.core.ttlMs(kind);
     const gens = ttl > 0 ? await this.generationsFor(kind, opts.bizId) : null;
-    const sKeys = unique.map((k) => storageKey(kind, this.keyParts(gens ?? 'uncached', k, opts)));
+    const sKeys = unique.map((k) =>
+      storageKey(kind, this.keyParts(gens ?? 'uncached', k, opts), this.core.store.kind === 'redis'),
+    );
     const found = new Map<string, T>();
 
     let cached: (T | undefined)[] = [];
