@@ -8,7 +8,9 @@ import { BkModule } from '../schema/module.type';
 import { BkSet } from '../schema/set.type';
 import { TopoNode } from '../schema/topo-node.type';
 import type { GraphQLContext } from '../src/context';
+import { hostProjectionOf } from '../src/host-fields';
 import { hostQueryOf } from '../src/host-query';
+import { prefetchBusinessChildren } from '../src/prefetch';
 import type { BusinessRef, ModuleRef, SetRef, TopoNodeRef } from '../src/loaders/refs';
 import { topoNodeRef } from '../src/loaders/refs';
 import { readPageArgs, toConnection } from '../src/pagination';
@@ -23,8 +25,13 @@ export class BusinessGraphResolver {
     description:
       'One business by CMDB id; null when it does not exist, FORBIDDEN when the caller may not see it.',
   })
-  business(@Arg('id', () => ID, { description: 'CMDB bk_biz_id.' }) id: string, @Ctx() ctx: GraphQLContext) {
+  business(
+    @Arg('id', () => ID, { description: 'CMDB bk_biz_id.' }) id: string,
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
     wireId(id, 'id');
+    prefetchBusinessChildren(ctx.loaders, id, info);
     return ctx.loaders.businessById.load(id);
   }
 
@@ -69,7 +76,8 @@ export class BusinessGraphResolver {
       const { count } = await ctx.loaders.hostPages.load({ bizId: biz.id, query, offset: 0, limit: 0 });
       return countOnlyConnection(window.offset, window.limit, count);
     }
-    const page = await ctx.loaders.hostPages.load({ bizId: biz.id, query, ...window });
+    const projection = hostProjectionOf(info.fieldNodes, info.fragments);
+    const page = await ctx.loaders.hostPages.load({ bizId: biz.id, query, ...window, projection });
     return toConnection(page.items, window.offset, page.count);
   }
 }

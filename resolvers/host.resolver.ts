@@ -16,15 +16,28 @@ async function businessIdOf(host: HostRef, ctx: GraphQLContext): Promise<string 
   return rows[0]?.businessId ?? null;
 }
 
-async function topoOf(
-  host: HostRef,
-  ctx: GraphQLContext,
-): Promise<{ bizId: string | null; topo: HostTopoRef }> {
-  const bizId = await businessIdOf(host, ctx);
-  if (host.topo) return { bizId, topo: host.topo };
-  const full = bizId ? await ctx.loaders.hostInBiz.load(inBizKey(bizId, host.id)) : null;
-  return { bizId, topo: full?.topo ?? { sets: [], modules: [] } };
+/**
+ * A host's sets and modules. Hosts from a list_biz_hosts_topo page carry them already: then the
+ * answer is synchronous (no promise per host on large pages); otherwise CMDB is asked, batched.
+ */
+function topoOf(host: HostRef, ctx: GraphQLContext): HostPlacement | Promise<HostPlacement> {
+  if (host.topo && host.businessId) return { bizId: host.businessId, topo: host.topo };
+  return (async () => {
+    const bizId = await businessIdOf(host, ctx);
+    const full = bizId ? await ctx.loaders.hostInBiz.load(inBizKey(bizId, host.id)) : null;
+    return { bizId, topo: full?.topo ?? { sets: [], modules: [] } };
+  })();
 }
+
+interface HostPlacement {
+  bizId: string | null;
+  topo: HostTopoRef;
+}
+
+const setsOf = ({ bizId, topo }: HostPlacement): SetRef[] =>
+  bizId ? topo.sets.map((s) => ({ ...s, businessId: bizId })) : [];
+const modulesOf = ({ bizId, topo }: HostPlacement): ModuleRef[] =>
+  bizId ? topo.modules.map((m) => ({ ...m, businessId: bizId })) : [];
 
 @Resolver(() => Host)
 export class HostResolver {
@@ -52,15 +65,15 @@ export class HostResolver {
   }
 
   @FieldResolver(() => [BkSet], { description: 'The sets the host is in (through its modules).' })
-  async sets(@Root() host: HostRef, @Ctx() ctx: GraphQLContext): Promise<SetRef[]> {
-    const { bizId, topo } = await topoOf(host, ctx);
-    return bizId ? topo.sets.map((s) => ({ ...s, businessId: bizId })) : [];
+  sets(@Root() host: HostRef, @Ctx() ctx: GraphQLContext): SetRef[] | Promise<SetRef[]> {
+    const placement = topoOf(host, ctx);
+    return placement instanceof Promise ? placement.then(setsOf) : setsOf(placement);
   }
 
   @FieldResolver(() => [BkModule], { description: 'The modules the host is in.' })
-  async modules(@Root() host: HostRef, @Ctx() ctx: GraphQLContext): Promise<ModuleRef[]> {
-    const { bizId, topo } = await topoOf(host, ctx);
-    return bizId ? topo.modules.map((m) => ({ ...m, businessId: bizId })) : [];
+  modules(@Root() host: HostRef, @Ctx() ctx: GraphQLContext): ModuleRef[] | Promise<ModuleRef[]> {
+    const placement = topoOf(host, ctx);
+    return placement instanceof Promise ? placement.then(modulesOf) : modulesOf(placement);
   }
 
   @FieldResolver(() => Agent, {

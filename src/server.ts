@@ -4,7 +4,10 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -174,6 +177,9 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     plugins: [
       fastifyApolloDrainPlugin(app),
       ApolloServerPluginLandingPageDisabled(),
+      // bk-graph sets no HTTP cache hints (answers are per identity), and the plugin's per-field
+      // hook makes Apollo wrap every resolver: a measurable cost on a 1000-host response.
+      ApolloServerPluginCacheControlDisabled(),
       errorLoggingPlugin(),
       jsonStatusPlugin(),
     ],

@@ -107,6 +107,39 @@ describe('the canonical `hosts` query', () => {
   });
 });
 
+describe('host field projection', () => {
+  it('answers each selected host field as CMDB stores it when only some fields are fetched', async () => {
+    const [biz] = await normalBusinesses();
+    const truth = await cmdb<{ info: Record<string, unknown>[] }>(
+      `/api/v3/hosts/app/${biz!.bk_biz_id}/list_hosts`,
+      {
+        bk_biz_id: biz!.bk_biz_id,
+        fields: ['bk_host_id', 'bk_host_name', 'bk_cloud_id', 'bk_host_innerip_v6', 'bk_os_name'],
+        page: { start: 0, limit: 30, sort: 'bk_host_id' },
+      },
+    );
+    const { body } = await server.graphql(
+      `{ business(id: "${biz!.bk_biz_id}") { hosts(first: 30) { nodes { id name cloudId innerIpv6 osName } } } }`,
+      {},
+      NO_CACHE,
+    );
+    expect(body.errors).toBeUndefined();
+    const nodes = (body.data as { business: { hosts: { nodes: Record<string, unknown>[] } } }).business.hosts
+      .nodes;
+    expect(nodes.length).toBe(truth.info.length);
+    nodes.forEach((n, i) => {
+      const h = truth.info[i]!;
+      expect(n).toEqual({
+        id: String(h.bk_host_id),
+        name: h.bk_host_name || null,
+        cloudId: h.bk_cloud_id,
+        innerIpv6: h.bk_host_innerip_v6 || null,
+        osName: h.bk_os_name || null,
+      });
+    });
+  });
+});
+
 describe('the canonical `fleet` query', () => {
   it('serves hostCount and hosts of each business from one page call, and every agent from one GSE call', async () => {
     const businesses = await cmdb<{ count: number; info: { bk_biz_id: number }[] }>('/api/v3/biz/search/0', {
@@ -131,7 +164,8 @@ describe('the canonical `fleet` query', () => {
     const totalHosts = nodes.reduce((n, b) => n + b.hosts.nodes.length, 0);
     expect(calls).toEqual({
       'cmdb.search_business': 1,
-      'cmdb.list_biz_hosts_topo': nodes.length,
+      // Only ids and agents are read: the pages ask CMDB for those fields, without topology.
+      'cmdb.list_biz_hosts': nodes.length,
       ...(totalHosts ? { 'gse.list_agent_state': Math.ceil(totalHosts / 1000) } : {}),
     });
     for (const b of nodes) {
@@ -279,7 +313,7 @@ describe('caching', () => {
     const fresh = await callsOf(() => server.graphql(q, {}, NO_CACHE));
     expect(fresh['cmdb.search_business']).toBe(1);
     expect(fresh['cmdb.search_set']).toBe(1);
-    expect(fresh['cmdb.list_biz_hosts_topo']).toBe(1);
+    expect(fresh['cmdb.list_biz_hosts']).toBe(1);
   });
 });
 

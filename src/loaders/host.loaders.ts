@@ -1,9 +1,15 @@
 import DataLoader from 'dataloader';
+import {
+  COUNT_ONLY_PROJECTION,
+  FULL_HOST_PROJECTION,
+  isFullProjection,
+  type HostProjection,
+} from '../host-fields';
 import { fetchWindow } from '../pagination';
-import type { HostRelation, HostTopo, Page } from '../upstream/domain';
+import type { Host, HostRelation, HostTopo, Page } from '../upstream/domain';
 import { chunk, mapBounded } from '../upstream/mapping';
 import { afterCurrentWave, asError, cached, cachedMany, groupBy, stableKey, type LoaderDeps } from './deps';
-import type { HostRef } from './refs';
+import type { HostRef, HostTopoRef } from './refs';
 
 /** What a host list can be narrowed by (GraphQL `HostFilter`, or a topology node). */
 export interface HostQuery {
@@ -21,12 +27,25 @@ export interface HostPageKey {
   query: HostQuery;
   offset: number;
   limit: number;
+  /** The host fields to fetch; every field (and the topology) when absent. */
+  projection?: HostProjection;
 }
 
+/**
+ * The graph's view of a host from a page row. The row was just mapped from the wire and nothing
+ * else holds it yet, so it is extended in place rather than copied (a 1000-host answer copied
+ * every host once more).
+ */
 export function hostRef(t: HostTopo, businessId: string, withTopo: boolean): HostRef {
-  return withTopo
-    ? { ...t.host, businessId, topo: { sets: t.sets, modules: t.modules } }
-    : { ...t.host, businessId };
+  return asHostRef(t.host, businessId, withTopo ? { sets: t.sets, modules: t.modules } : undefined);
+}
+
+/** Extends a freshly mapped host in place (see hostRef). */
+export function asHostRef(host: Host, businessId: string, topo?: HostTopoRef): HostRef {
+  const ref = host as HostRef;
+  ref.businessId = businessId;
+  if (topo) ref.topo = topo;
+  return ref;
 }
 
 const inBizKey = (bizId: string, hostId: string) => `${bizId}:${hostId}`;
@@ -36,10 +55,11 @@ const inBizKey = (bizId: string, hostId: string) => `${bizId}:${hostId}`;
  * total of `hostCount` rides on the page `hosts(first: n)` fetches anyway, so a query asking for
  * both costs one call per business, not two.
  *
- * Unfiltered by set/module, pages come from list_biz_hosts_topo, whose rows carry each host's sets
- * and modules, so `Host.sets/modules` cost nothing more. Filtered by set or module, CMDB may trim a
- * row's topology to the filter, so those pages use list_biz_hosts and leave the topology to
- * `hostInBiz`.
+ * Each window asks CMDB only for the host fields the query reads (`projection`). When sets or
+ * modules are read and the list is not filtered by set or module, the page comes from
+ * list_biz_hosts_topo, whose rows carry each host's sets and modules; otherwise from
+ * list_biz_hosts (filtered by set or module, CMDB may trim a row's topology to the filter, so the
+ * topology is then left to `hostInBiz`).
  */
 export function hostPagesLoader(
   deps: LoaderDeps,
@@ -52,10 +72,12 @@ export function hostPagesLoader(
     query: HostQuery,
     offset: number,
     limit: number,
+    projection: HostProjection,
   ): Promise<Page<HostRef>> {
     const { setIds, moduleIds, ...filter } = query;
-    const byTopo = !setIds?.length && !moduleIds?.length;
-    const key = `page:${stableKey(query)}:${offset}:${limit}`;
+    const byTopo = projection.topo && !setIds?.length && !moduleIds?.length;
+    const fields = [...projection.fields];
+    const key = `page:${stableKey(query)}:${offset}:${limit}:${byTopo ? 'topo' : 'plain'}:${fields.join(',')}`;
     const page = await cached(
       deps,
       'hosts',
@@ -63,13 +85,14 @@ export function hostPagesLoader(
       () =>
         byTopo
           ? fetchWindow({ offset, limit }, deps.limits.hostsPage, (start, n) =>
-              cmdb.listBizHostsTopo({ bizId, filter, start, limit: n }, deps.callContext()),
+              cmdb.listBizHostsTopo({ bizId, filter, fields, start, limit: n }, deps.callContext()),
             ).then((p) => ({ count: p.count, items: p.items.map((t) => hostRef(t, bizId, true)) }))
           : fetchWindow({ offset, limit }, deps.limits.hostsPage, (start, n) =>
               cmdb.listBizHosts(
                 {
                   bizId,
                   filter,
+                  fields,
                   ...(setIds ? { setIds } : {}),
                   ...(moduleIds ? { moduleIds } : {}),
                   start,
@@ -79,11 +102,12 @@ export function hostPagesLoader(
               ),
             ).then((p) => ({
               count: p.count,
-              items: p.items.map((h): HostRef => ({ ...h, businessId: bizId })),
+              items: p.items.map((h) => asHostRef(h, bizId)),
             })),
       { bizId },
     );
-    prime(page.items);
+    // Only complete hosts may answer later by-id lookups of this request.
+    if (byTopo && isFullProjection(projection)) prime(page.items);
     return page;
   }
 
@@ -91,16 +115,20 @@ export function hostPagesLoader(
     async (keys) => {
       const results = new Map<string, Page<HostRef> | Error>();
       const groups = groupBy(keys, (k) => `${k.bizId}|${stableKey(k.query)}`);
-      type Task = { group: HostPageKey[]; offset: number; limit: number };
+      type Task = { group: HostPageKey[]; window: HostPageKey };
       const tasks: Task[] = [];
       for (const group of groups.values()) {
-        const windows = new Map(group.filter((k) => k.limit > 0).map((k) => [`${k.offset}:${k.limit}`, k]));
+        const windows = new Map(group.filter((k) => k.limit > 0).map((k) => [windowKey(k), k]));
         // Only totals asked: the smallest page CMDB allows carries the count.
-        if (windows.size === 0) tasks.push({ group, offset: 0, limit: 1 });
-        for (const w of windows.values()) tasks.push({ group, offset: w.offset, limit: w.limit });
+        if (windows.size === 0)
+          tasks.push({
+            group,
+            window: { ...group[0]!, offset: 0, limit: 1, projection: COUNT_ONLY_PROJECTION },
+          });
+        for (const w of windows.values()) tasks.push({ group, window: w });
       }
-      const pages = await mapBounded(tasks, deps.limits.concurrency, (t) =>
-        fetchPage(t.group[0]!.bizId, t.group[0]!.query, t.offset, t.limit).catch(asError),
+      const pages = await mapBounded(tasks, deps.limits.concurrency, ({ window: w }) =>
+        fetchPage(w.bizId, w.query, w.offset, w.limit, w.projection ?? FULL_HOST_PROJECTION).catch(asError),
       );
       tasks.forEach((t, i) => {
         const page = pages[i]!;
@@ -109,7 +137,7 @@ export function hostPagesLoader(
           if (k.limit === 0) {
             if (!results.has(id) || results.get(id) instanceof Error)
               results.set(id, page instanceof Error ? page : { count: page.count, items: [] });
-          } else if (k.offset === t.offset && k.limit === t.limit) {
+          } else if (windowKey(k) === windowKey(t.window)) {
             results.set(id, page);
           }
         }
@@ -119,6 +147,9 @@ export function hostPagesLoader(
     { cacheKeyFn: stableKey, batchScheduleFn: afterCurrentWave },
   );
 }
+
+const windowKey = (k: HostPageKey) =>
+  `${k.offset}:${k.limit}:${stableKey(k.projection ?? FULL_HOST_PROJECTION)}`;
 
 /**
  * Hosts by id within a known business, with their sets and modules: one list_biz_hosts_topo per

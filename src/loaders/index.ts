@@ -60,6 +60,8 @@ export interface Loaders {
   relationsByBiz: DataLoader<string, HostRelation[]>;
   nodeHosts: DataLoader<NodeHostsKey, Page<HostRef>, string>;
   appByCode: DataLoader<string, AppInfo | null>;
+  /** Businesses whose relation index a parent resolver already asked for (see src/prefetch.ts). */
+  prefetchedRelations: Set<string>;
 }
 
 export function createLoaders(deps: LoaderDeps): Loaders {
@@ -70,6 +72,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   };
   const hostPages = hostPagesLoader(deps, primeHosts);
   const relationsByBiz = relationsByBizLoader(deps);
+  const prefetchedRelations = new Set<string>();
   return {
     businessById: businessByIdLoader(deps),
     hostPages,
@@ -80,7 +83,8 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     modulesByBiz: modulesByBizLoader(deps),
     topologyByBiz: topologyByBizLoader(deps),
     relationsByBiz,
-    nodeHosts: nodeHostsLoader(deps, { hostPages, hostInBiz, relationsByBiz }),
+    nodeHosts: nodeHostsLoader(deps, { hostPages, hostInBiz, relationsByBiz, prefetchedRelations }),
     appByCode: appByCodeLoader(deps),
+    prefetchedRelations,
   };
 }

@@ -33,5 +33,5 @@ export const DEFAULT_BATCH_LIMITS: BatchLimits = {
   setPage: 200,
   modulePage: 500,
   gseAgents: 1000,
-  concurrency: 8,
+  concurrency: 32,
 };

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Page } from '../upstream/domain';
 import { fetchWindow } from '../pagination';
 import { afterCurrentWave, asError, groupBy, stableKey, type LoaderDeps } from './deps';
-import { inBizKey, type HostPageKey } from './host.loaders';
+import { asHostRef, inBizKey, type HostPageKey } from './host.loaders';
 import type { HostRef } from './refs';
 
 /** Hosts under one topology node (business, set, module or custom level); `limit: 0` = total only. */
@@ -18,6 +18,8 @@ interface Siblings {
   hostPages: DataLoader<HostPageKey, Page<HostRef>, string>;
   hostInBiz: DataLoader<string, HostRef | null>;
   relationsByBiz: DataLoader<string, { hostId: string; setId: string; moduleId: string }[]>;
+  /** Businesses whose relation index is already on its way: every node is cut from it then. */
+  prefetchedRelations: ReadonlySet<string>;
 }
 
 /**
@@ -61,7 +63,7 @@ export function nodeHostsLoader(
         ),
     ).then((p) => ({
       count: p.count,
-      items: k.limit === 0 ? [] : p.items.map((h): HostRef => ({ ...h, businessId: k.bizId })),
+      items: k.limit === 0 ? [] : p.items.map((h) => asHostRef(h, k.bizId)),
     }));
   }
 
@@ -104,7 +106,7 @@ export function nodeHostsLoader(
         [...groupBy(keys, (k) => k.bizId).entries()].map(async ([bizId, group]) => {
           const nodes = new Set(group.map((k) => `${k.objectId}:${k.instanceId}`));
           const mainline = group.every((k) => ['biz', 'set', 'module'].includes(k.objectId));
-          if (nodes.size === 1 || !mainline) {
+          if ((nodes.size === 1 && !s.prefetchedRelations.has(bizId)) || !mainline) {
             await Promise.all(
               group.map(async (k) => results.set(stableKey(k), await direct(k).catch(asError))),
             );

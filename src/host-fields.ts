@@ -1,0 +1,72 @@
+import type { FieldNode, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
+import { HOST_FIELDS } from './upstream/cmdb';
+
+/**
+ * Which CMDB host fields a host list must ask for, from what the query selects. CMDB's host APIs
+ * return only the `fields` requested ("能够加速接口请求和减少网络流量传输", its docs say), and a
+ * 1000-host answer carrying every field and the topology costs bk-graph most of its time in JSON
+ * parsing and garbage collection. `topo` says whether sets/modules are read (then the page comes
+ * from list_biz_hosts_topo; otherwise list_biz_hosts, which carries no topology).
+ */
+export interface HostProjection {
+  /** Sorted CMDB field names, always with bk_host_id. */
+  readonly fields: readonly string[];
+  readonly topo: boolean;
+}
+
+export const FULL_HOST_PROJECTION: HostProjection = { fields: [...HOST_FIELDS].sort(), topo: true };
+/** What a count-only page needs: the smallest answer that still carries CMDB's `count`. */
+export const COUNT_ONLY_PROJECTION: HostProjection = { fields: ['bk_host_id'], topo: false };
+
+const NEEDS: Readonly<Record<string, readonly string[]>> = {
+  __typename: [],
+  id: ['bk_host_id'],
+  innerIp: ['bk_host_innerip'],
+  innerIps: ['bk_host_innerip'],
+  innerIpv6: ['bk_host_innerip_v6'],
+  outerIp: ['bk_host_outerip'],
+  name: ['bk_host_name'],
+  osType: ['bk_os_type'],
+  osName: ['bk_os_name'],
+  cloudId: ['bk_cloud_id'],
+  agentId: ['bk_agent_id'],
+  // GSE is asked by agent id, or `cloud:ip` for hosts without one.
+  agent: ['bk_agent_id', 'bk_cloud_id', 'bk_host_innerip'],
+  business: [],
+  sets: [],
+  modules: [],
+};
+
+type Fragments = Readonly<Record<string, FragmentDefinitionNode>>;
+
+/** The projection a host connection field needs (its `nodes { ... }` and `edges { node { ... } }`). */
+export function hostProjectionOf(connection: readonly FieldNode[], fragments: Fragments): HostProjection {
+  const hostFields = new Set<string>();
+  const collect = (set: SelectionSetNode | undefined, into: (f: FieldNode) => void) => {
+    for (const s of set?.selections ?? []) {
+      if (s.kind === 'Field') into(s);
+      else if (s.kind === 'InlineFragment') collect(s.selectionSet, into);
+      else collect(fragments[s.name.value]?.selectionSet, into);
+    }
+  };
+  const onHost = (f: FieldNode) => hostFields.add(f.name.value);
+  for (const field of connection) {
+    collect(field.selectionSet, (f) => {
+      if (f.name.value === 'nodes') collect(f.selectionSet, onHost);
+      if (f.name.value === 'edges')
+        collect(f.selectionSet, (e) => e.name.value === 'node' && collect(e.selectionSet, onHost));
+    });
+  }
+  const fields = new Set<string>(['bk_host_id']);
+  for (const name of hostFields) {
+    const needs = NEEDS[name];
+    // A Host field this map does not know yet: ask for everything rather than answer wrong.
+    if (!needs) return FULL_HOST_PROJECTION;
+    for (const f of needs) fields.add(f);
+  }
+  return { fields: [...fields].sort(), topo: hostFields.has('sets') || hostFields.has('modules') };
+}
+
+export function isFullProjection(p: HostProjection): boolean {
+  return p.topo && p.fields.length === FULL_HOST_PROJECTION.fields.length;
+}
