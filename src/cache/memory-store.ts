@@ -70,6 +70,18 @@ export class BoundedMemoryStore {
     return true;
   }
 
+  /**
+   * Batch forms keyv delegates to when a store has them: one call for a whole batch (a 1000-host
+   * answer reads and writes 1000 agent entries) instead of keyv's per-entry pipeline.
+   */
+  getMany(keys: string[]): unknown[] {
+    return keys.map((k) => this.get(k));
+  }
+
+  setMany(entries: { key: string; value: unknown; ttl?: number }[]): boolean[] {
+    return entries.map((e) => this.set(e.key, e.value, e.ttl));
+  }
+
   delete(key: string): boolean {
     const entry = this.volatile.get(key);
     if (entry) {

@@ -145,6 +145,8 @@ export class CacheStore {
   }
 
   private async guard<T>(op: () => Promise<T>, timeoutMs = this.opTimeoutMs): Promise<T> {
+    // The memory store cannot hang or go away: no timer and race per operation for it.
+    if (!this.redis) return op();
     if (this.redis && !this.redis.isReady) {
       this.report(new StoreUnavailableError('not connected'));
       throw new StoreUnavailableError('not connected');
