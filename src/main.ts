@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig, pointAtSandbox } from './config';
 import type { Config } from './config';
 import { createLogger } from './logger';
-import { startSandbox } from './sandbox/server';
+import { startEmbeddedSandbox } from './sandbox/server';
 import { createServer } from './server';
 
 /** Longest a graceful shutdown may take before the process exits anyway. */
@@ -25,18 +25,7 @@ async function main(): Promise<void> {
   let config = readConfig();
   const logger = createLogger(config.logLevel);
 
-  const sandbox = config.sandboxMode
-    ? await startSandbox({
-        seed: config.sandbox.seed,
-        hosts: config.sandbox.hosts,
-        jobMs: config.sandbox.jobMs,
-        watchTimeoutMs: config.sandbox.watchTimeoutMs,
-        appCode: config.sandbox.appCode,
-        appSecret: config.sandbox.appSecret,
-        host: '127.0.0.1',
-        port: 0,
-      })
-    : null;
+  const sandbox = config.sandboxMode ? await startEmbeddedSandbox(config.sandbox) : null;
   if (sandbox) config = pointAtSandbox(config, sandbox.url);
 
   const server = await createServer(config, { logger, ...(sandbox ? { sandboxUrl: sandbox.url } : {}) });

@@ -1,3 +1,4 @@
+import type { SandboxConfig } from '../config';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -398,4 +399,18 @@ function gatewayErrorFor(status: number): Reply {
         'Bad Gateway [upstream_error="cannot read header from upstream"]',
       );
   }
+}
+
+/** The sandbox of sandbox mode: in-process, on a free loopback port, sized and seeded by the config. */
+export function startEmbeddedSandbox(config: SandboxConfig): Promise<Sandbox> {
+  return startSandbox({
+    seed: config.seed,
+    hosts: config.hosts,
+    jobMs: config.jobMs,
+    watchTimeoutMs: config.watchTimeoutMs,
+    appCode: config.appCode,
+    appSecret: config.appSecret,
+    host: '127.0.0.1',
+    port: 0,
+  });
 }

@@ -3,7 +3,7 @@ import { print } from 'graphql';
 import type { ExecutionResult } from 'graphql';
 import { loadConfig, pointAtSandbox } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { startSandbox } from '../../src/sandbox/server';
+import { startEmbeddedSandbox } from '../../src/sandbox/server';
 import type { Sandbox } from '../../src/sandbox/types';
 import { createServer } from '../../src/server';
 
@@ -86,16 +86,7 @@ export async function startTestServer(
   let config = loadConfig(baseEnv);
   let sandbox: Sandbox | null = null;
   if (config.sandboxMode) {
-    sandbox = await startSandbox({
-      seed: config.sandbox.seed,
-      hosts: config.sandbox.hosts,
-      jobMs: config.sandbox.jobMs,
-      watchTimeoutMs: config.sandbox.watchTimeoutMs,
-      appCode: config.sandbox.appCode,
-      appSecret: config.sandbox.appSecret,
-      host: '127.0.0.1',
-      port: 0,
-    });
+    sandbox = await startEmbeddedSandbox(config.sandbox);
     config = pointAtSandbox(config, sandbox.url);
   }
   const sandboxUrl = sandbox?.url ?? external;
