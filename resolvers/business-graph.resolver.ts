@@ -8,6 +8,7 @@ import { BkModule } from '../schema/module.type';
 import { BkSet } from '../schema/set.type';
 import { TopoNode } from '../schema/topo-node.type';
 import type { GraphQLContext } from '../src/context';
+import { preloadAgents } from '../src/agents';
 import { hostProjectionOf } from '../src/host-fields';
 import { hostQueryOf } from '../src/host-query';
 import { prefetchBusinessChildren } from '../src/prefetch';
@@ -78,6 +79,7 @@ export class BusinessGraphResolver {
     }
     const projection = hostProjectionOf(info.fieldNodes, info.fragments);
     const page = await ctx.loaders.hostPages.load({ bizId: biz.id, query, ...window, projection });
+    await preloadAgents(ctx.loaders, page.items, info.fieldNodes, info.fragments);
     return toConnection(page.items, window.offset, page.count);
   }
 }

@@ -81,6 +81,9 @@ export class HostResolver {
     description: "The host's GSE agent. Batched across every host of the response into the fewest GSE calls.",
   })
   agent(@Root() host: HostRef, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.agent.load(host);
+    const known = ctx.loaders.agentsByHost.get(host.id);
+    if (known === undefined) return ctx.loaders.agent.load(host);
+    if (known instanceof Error) throw known;
+    return known;
   }
 }

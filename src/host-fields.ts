@@ -41,6 +41,19 @@ type Fragments = Readonly<Record<string, FragmentDefinitionNode>>;
 
 /** The projection a host connection field needs (its `nodes { ... }` and `edges { node { ... } }`). */
 export function hostProjectionOf(connection: readonly FieldNode[], fragments: Fragments): HostProjection {
+  const hostFields = selectedHostFields(connection, fragments);
+  const fields = new Set<string>(['bk_host_id']);
+  for (const name of hostFields) {
+    const needs = NEEDS[name];
+    // A Host field this map does not know yet: ask for everything rather than answer wrong.
+    if (!needs) return FULL_HOST_PROJECTION;
+    for (const f of needs) fields.add(f);
+  }
+  return { fields: [...fields].sort(), topo: hostFields.has('sets') || hostFields.has('modules') };
+}
+
+/** Names of the Host fields a host connection's items select, through fragments. */
+export function selectedHostFields(connection: readonly FieldNode[], fragments: Fragments): Set<string> {
   const hostFields = new Set<string>();
   const collect = (set: SelectionSetNode | undefined, into: (f: FieldNode) => void) => {
     for (const s of set?.selections ?? []) {
@@ -57,14 +70,7 @@ export function hostProjectionOf(connection: readonly FieldNode[], fragments: Fr
         collect(f.selectionSet, (e) => e.name.value === 'node' && collect(e.selectionSet, onHost));
     });
   }
-  const fields = new Set<string>(['bk_host_id']);
-  for (const name of hostFields) {
-    const needs = NEEDS[name];
-    // A Host field this map does not know yet: ask for everything rather than answer wrong.
-    if (!needs) return FULL_HOST_PROJECTION;
-    for (const f of needs) fields.add(f);
-  }
-  return { fields: [...fields].sort(), topo: hostFields.has('sets') || hostFields.has('modules') };
+  return hostFields;
 }
 
 export function isFullProjection(p: HostProjection): boolean {

@@ -1,4 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
+import { preloadAgents } from './agents';
 import type { Loaders } from './loaders';
 import { readPageArgs, toConnection, type PageArgsInput } from './pagination';
 import { countOnlyConnection, selectsConnectionItems } from './selection';
@@ -21,6 +22,7 @@ export async function nodeHostsConnection(
     offset: window.offset,
     limit: withItems ? window.limit : 0,
   });
+  if (withItems) await preloadAgents(loaders, page.items, info.fieldNodes, info.fragments);
   return withItems
     ? toConnection(page.items, window.offset, page.count)
     : countOnlyConnection(window.offset, window.limit, page.count);

@@ -62,6 +62,11 @@ export interface Loaders {
   appByCode: DataLoader<string, AppInfo | null>;
   /** Businesses whose relation index a parent resolver already asked for (see src/prefetch.ts). */
   prefetchedRelations: Set<string>;
+  /**
+   * Agent states a host connection already fetched for its page, by host id, so `Host.agent`
+   * answers without a promise per host (see src/agents.ts). Per request, never shared.
+   */
+  agentsByHost: Map<string, AgentState | null | Error>;
 }
 
 export function createLoaders(deps: LoaderDeps): Loaders {
@@ -86,5 +91,6 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     nodeHosts: nodeHostsLoader(deps, { hostPages, hostInBiz, relationsByBiz, prefetchedRelations }),
     appByCode: appByCodeLoader(deps),
     prefetchedRelations,
+    agentsByHost: new Map(),
   };
 }
