@@ -24,4 +24,9 @@ export default tseslint.config(
     files: ['schema/**/*.ts', 'resolvers/**/*.ts'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
+  {
+    // Node scripts (.ci/): the globals they use.
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { URL: 'readonly', console: 'readonly', process: 'readonly' } },
+  },
 );
