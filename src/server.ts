@@ -223,6 +223,12 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     handler: async function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
       // Browsers get GraphiQL; GraphQL clients (which never ask for text/html) get Apollo.
       if (request.method === 'GET' && wantsGraphiql(request.headers.accept)) return sendGraphiql(reply, html);
+      // Apollo's CSRF prevention refuses GETs without a preflight-forcing header. A forged
+      // cross-site request can only ride on ambient credentials, which for bk-graph is the bk_token
+      // cookie: a request that carries no cookie cannot be one, so it needs no preflight header
+      // (urql's and graphql-request's default GETs then work). Mutations are never run over GET.
+      if (request.method === 'GET' && request.headers.cookie === undefined)
+        request.headers['apollo-require-preflight'] ??= 'cookieless';
       return graphql.call(
         this,
         request as Parameters<typeof graphql>[0],

@@ -67,9 +67,23 @@ describe('the HTTP front door', () => {
     expect(await res.json()).toEqual({ data: { me: { username: 'admin' } } });
   });
 
-  test('a GET query without a preflight header is refused as a possible CSRF', async () => {
-    const res = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ me { username } }')}`);
+  test('a GET query that carries a cookie but no preflight header is refused as a possible CSRF', async () => {
+    const res = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ me { username } }')}`, {
+      headers: { cookie: 'bk_token=token-alice' },
+    });
     expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toMatch(/Cross-Site Request Forgery/);
+  });
+
+  test('a GET query without cookies needs no preflight header (no ambient credential to forge)', async () => {
+    const res = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ me { username } }')}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { me: { username: 'admin' } } });
+  });
+
+  test('a mutation is never run over GET', async () => {
+    const res = await fetch(`${server.url}/graphql?query=${encodeURIComponent('mutation { __typename }')}`);
+    expect(res.status).toBe(405);
   });
 
   test('/_sandbox/* is passed through to the embedded sandbox', async () => {
