@@ -9,13 +9,12 @@ import { BkSet } from '../schema/set.type';
 import { TopoNode } from '../schema/topo-node.type';
 import type { GraphQLContext } from '../src/context';
 import { preloadAgents } from '../src/agents';
-import { hostProjectionOf } from '../src/host-fields';
-import { hostQueryOf } from '../src/host-query';
+import { hostCountKey, hostPageRequest } from '../src/host-page';
 import { prefetchBusinessChildren } from '../src/prefetch';
 import type { BusinessRef, ModuleRef, SetRef, TopoNodeRef } from '../src/loaders/refs';
 import { topoNodeRef } from '../src/loaders/refs';
-import { readPageArgs, toConnection } from '../src/pagination';
-import { countOnlyConnection, selectsConnectionItems } from '../src/selection';
+import { toConnection } from '../src/pagination';
+import { countOnlyConnection } from '../src/selection';
 import { wireId } from '../src/upstream/ids';
 
 /** Business by id and the fields that reach into its topology and hosts. */
@@ -38,7 +37,7 @@ export class BusinessGraphResolver {
 
   @FieldResolver(() => Int, { description: 'How many hosts the business has.' })
   async hostCount(@Root() biz: BusinessRef, @Ctx() ctx: GraphQLContext): Promise<number> {
-    const page = await ctx.loaders.hostPages.load({ bizId: biz.id, query: {}, offset: 0, limit: 0 });
+    const page = await ctx.loaders.hostPages.load(hostCountKey(biz.id));
     return page.count;
   }
 
@@ -71,14 +70,9 @@ export class BusinessGraphResolver {
     @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    const window = readPageArgs(args, { defaultFirst: 100, maxFirst: 500 });
-    const query = hostQueryOf(filter);
-    if (!selectsConnectionItems(info)) {
-      const { count } = await ctx.loaders.hostPages.load({ bizId: biz.id, query, offset: 0, limit: 0 });
-      return countOnlyConnection(window.offset, window.limit, count);
-    }
-    const projection = hostProjectionOf(info.fieldNodes, info.fragments);
-    const page = await ctx.loaders.hostPages.load({ bizId: biz.id, query, ...window, projection });
+    const { key, window } = hostPageRequest(biz.id, { ...args, filter }, info.fieldNodes, info.fragments);
+    const page = await ctx.loaders.hostPages.load(key);
+    if (key.limit === 0) return countOnlyConnection(window.offset, window.limit, page.count);
     await preloadAgents(ctx.loaders, page.items, info.fieldNodes, info.fragments);
     return toConnection(page.items, window.offset, page.count);
   }

@@ -1,4 +1,5 @@
-import type { FieldNode, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
+import type { FieldNode } from 'graphql';
+import { selectedFields, type Fragments } from './selection';
 import { HOST_FIELDS } from './upstream/cmdb';
 
 /**
@@ -37,8 +38,6 @@ const NEEDS: Readonly<Record<string, readonly string[]>> = {
   modules: [],
 };
 
-type Fragments = Readonly<Record<string, FragmentDefinitionNode>>;
-
 /** The projection a host connection field needs (its `nodes { ... }` and `edges { node { ... } }`). */
 export function hostProjectionOf(connection: readonly FieldNode[], fragments: Fragments): HostProjection {
   const hostFields = selectedHostFields(connection, fragments);
@@ -54,23 +53,13 @@ export function hostProjectionOf(connection: readonly FieldNode[], fragments: Fr
 
 /** Names of the Host fields a host connection's items select, through fragments. */
 export function selectedHostFields(connection: readonly FieldNode[], fragments: Fragments): Set<string> {
-  const hostFields = new Set<string>();
-  const collect = (set: SelectionSetNode | undefined, into: (f: FieldNode) => void) => {
-    for (const s of set?.selections ?? []) {
-      if (s.kind === 'Field') into(s);
-      else if (s.kind === 'InlineFragment') collect(s.selectionSet, into);
-      else collect(fragments[s.name.value]?.selectionSet, into);
-    }
-  };
-  const onHost = (f: FieldNode) => hostFields.add(f.name.value);
-  for (const field of connection) {
-    collect(field.selectionSet, (f) => {
-      if (f.name.value === 'nodes') collect(f.selectionSet, onHost);
-      if (f.name.value === 'edges')
-        collect(f.selectionSet, (e) => e.name.value === 'node' && collect(e.selectionSet, onHost));
-    });
-  }
-  return hostFields;
+  const items = selectedFields(connection, fragments);
+  const nodes = items.filter((f) => f.name.value === 'nodes');
+  const edgeNodes = selectedFields(
+    items.filter((f) => f.name.value === 'edges'),
+    fragments,
+  ).filter((f) => f.name.value === 'node');
+  return new Set(selectedFields([...nodes, ...edgeNodes], fragments).map((f) => f.name.value));
 }
 
 export function isFullProjection(p: HostProjection): boolean {

@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { preloadAgents } from './agents';
+import { HOST_PAGE_ARGS } from './host-page';
 import type { Loaders } from './loaders';
 import { readPageArgs, toConnection, type PageArgsInput } from './pagination';
 import { countOnlyConnection, selectsConnectionItems } from './selection';
@@ -13,7 +14,7 @@ export async function nodeHostsConnection(
   args: PageArgsInput,
   info: GraphQLResolveInfo,
 ) {
-  const window = readPageArgs(args, { defaultFirst: 100, maxFirst: 500 });
+  const window = readPageArgs(args, HOST_PAGE_ARGS);
   const withItems = selectsConnectionItems(info);
   const page = await loaders.nodeHosts.load({
     bizId,

@@ -1,15 +1,7 @@
-import {
-  getArgumentValues,
-  getNamedType,
-  isObjectType,
-  type FieldNode,
-  type GraphQLResolveInfo,
-  type SelectionSetNode,
-} from 'graphql';
-import { hostProjectionOf } from './host-fields';
-import { hostQueryOf, type HostFilterInput } from './host-query';
+import { getArgumentValues, getNamedType, isObjectType, type GraphQLResolveInfo } from 'graphql';
+import { hostCountKey, hostPageRequest } from './host-page';
 import type { Loaders } from './loaders';
-import { readPageArgs, type PageArgsInput } from './pagination';
+import { selectedFields, selects } from './selection';
 
 /**
  * Starts the reads a Business's selected fields will make, while `business(id)` itself is still
@@ -26,32 +18,19 @@ export function prefetchBusinessChildren(loaders: Loaders, bizId: string, info: 
   const fields = business.getFields();
   const started: Promise<unknown>[] = [];
 
-  for (const node of childFields(info.fieldNodes, info)) {
+  for (const node of selectedFields(info.fieldNodes, info.fragments)) {
     const field = fields[node.name.value];
     if (!field) continue;
     try {
       switch (node.name.value) {
         case 'hostCount':
-          started.push(loaders.hostPages.load({ bizId, query: {}, offset: 0, limit: 0 }));
+          started.push(loaders.hostPages.load(hostCountKey(bizId)));
           break;
         case 'hosts': {
-          const args = getArgumentValues(field, node, info.variableValues) as PageArgsInput & {
-            filter?: HostFilterInput | null;
-          };
-          const window = readPageArgs(args, { defaultFirst: 100, maxFirst: 500 });
-          const withItems = hasField(node.selectionSet, info, ['nodes', 'edges'], 1);
-          started.push(
-            loaders.hostPages.load(
-              withItems
-                ? {
-                    bizId,
-                    query: hostQueryOf(args.filter),
-                    ...window,
-                    projection: hostProjectionOf([node], info.fragments),
-                  }
-                : { bizId, query: hostQueryOf(args.filter), offset: 0, limit: 0 },
-            ),
-          );
+          const args = getArgumentValues(field, node, info.variableValues) as Parameters<
+            typeof hostPageRequest
+          >[1];
+          started.push(loaders.hostPages.load(hostPageRequest(bizId, args, [node], info.fragments).key));
           break;
         }
         case 'sets':
@@ -63,7 +42,7 @@ export function prefetchBusinessChildren(loaders: Loaders, bizId: string, info: 
         case 'topology':
           started.push(loaders.topologyByBiz.load(bizId));
           // Host lists under the tree are cut from the business's relation index.
-          if (hasField(node.selectionSet, info, ['hosts'], Infinity)) {
+          if (selects([node], info.fragments, ['hosts'], Infinity)) {
             loaders.prefetchedRelations.add(bizId);
             started.push(loaders.relationsByBiz.load(bizId));
           }
@@ -74,34 +53,4 @@ export function prefetchBusinessChildren(loaders: Loaders, bizId: string, info: 
     }
   }
   for (const p of started) p.catch(() => undefined);
-}
-
-/** The fields selected directly on the resolved object, through fragments. */
-function childFields(nodes: readonly FieldNode[], info: GraphQLResolveInfo): FieldNode[] {
-  const out: FieldNode[] = [];
-  const visit = (set: SelectionSetNode | undefined) => {
-    for (const s of set?.selections ?? []) {
-      if (s.kind === 'Field') out.push(s);
-      else if (s.kind === 'InlineFragment') visit(s.selectionSet);
-      else visit(info.fragments[s.name.value]?.selectionSet);
-    }
-  };
-  for (const n of nodes) visit(n.selectionSet);
-  return out;
-}
-
-/** Whether one of `names` is selected within `depth` levels below `set`. */
-function hasField(
-  set: SelectionSetNode | undefined,
-  info: GraphQLResolveInfo,
-  names: readonly string[],
-  depth: number,
-): boolean {
-  if (!set || depth <= 0) return false;
-  return set.selections.some((s) => {
-    if (s.kind === 'Field')
-      return names.includes(s.name.value) || hasField(s.selectionSet, info, names, depth - 1);
-    if (s.kind === 'InlineFragment') return hasField(s.selectionSet, info, names, depth);
-    return hasField(info.fragments[s.name.value]?.selectionSet, info, names, depth);
-  });
 }

@@ -36,7 +36,7 @@ export interface HostPageKey {
  * else holds it yet, so it is extended in place rather than copied (a 1000-host answer copied
  * every host once more).
  */
-export function hostRef(t: HostTopo, businessId: string, withTopo: boolean): HostRef {
+function hostRef(t: HostTopo, businessId: string, withTopo: boolean): HostRef {
   return asHostRef(t.host, businessId, withTopo ? { sets: t.sets, modules: t.modules } : undefined);
 }
 

@@ -1,4 +1,4 @@
-import type { AgentState, Business, Host, TopoNode } from '../upstream/domain';
+import type { Business, Host, TopoNode } from '../upstream/domain';
 
 /**
  * What the read graph's resolvers receive as their parent values: the clients' domain shapes plus
@@ -36,7 +36,6 @@ export interface TopoNodeRef extends Omit<TopoNode, 'children'> {
 }
 
 export type BusinessRef = Business;
-export type AgentRef = AgentState;
 
 export function topoNodeRef(node: TopoNode, businessId: string): TopoNodeRef {
   return { ...node, businessId, children: node.children.map((c) => topoNodeRef(c, businessId)) };

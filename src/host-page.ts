@@ -1,0 +1,33 @@
+import type { FieldNode } from 'graphql';
+import { hostProjectionOf } from './host-fields';
+import { hostQueryOf, type HostFilterInput } from './host-query';
+import type { HostPageKey } from './loaders';
+import { readPageArgs, type PageArgsInput, type PageRequest } from './pagination';
+import { selects, type Fragments } from './selection';
+
+/** `first` of every host connection: 100 by default, at most CMDB's 500-host page. */
+export const HOST_PAGE_ARGS = { defaultFirst: 100, maxFirst: 500 } as const;
+
+/**
+ * The loader key and window of `Business.hosts`. The resolver and the prefetch in
+ * `business(id)` (src/prefetch.ts) both build it here: only equal keys share one upstream call.
+ * When the items are not selected the key asks for the total only (`limit: 0`).
+ */
+export function hostPageRequest(
+  bizId: string,
+  args: PageArgsInput & { filter?: HostFilterInput | null },
+  connection: readonly FieldNode[],
+  fragments: Fragments,
+): { key: HostPageKey; window: PageRequest } {
+  const window = readPageArgs(args, HOST_PAGE_ARGS);
+  const query = hostQueryOf(args.filter);
+  const key: HostPageKey = selects(connection, fragments, ['nodes', 'edges'])
+    ? { bizId, query, ...window, projection: hostProjectionOf(connection, fragments) }
+    : { bizId, query, offset: 0, limit: 0 };
+  return { key, window };
+}
+
+/** The key of `Business.hostCount`: the total of the unfiltered list, shared with its pages. */
+export function hostCountKey(bizId: string): HostPageKey {
+  return { bizId, query: {}, offset: 0, limit: 0 };
+}
