@@ -34,8 +34,9 @@ export function compileTemplate(template: string): Compiled {
   return { regex: new RegExp(`^${source}$`), names };
 }
 
+/** `path` has its trailing slashes trimmed already (once per lookup, not once per route tried). */
 function matchCompiled(c: Compiled, path: string): Record<string, string> | null {
-  const m = c.regex.exec(trimSlash(path));
+  const m = c.regex.exec(path);
   if (!m) return null;
   const params: Record<string, string> = {};
   c.names.forEach((name, i) => {
@@ -74,9 +75,10 @@ export class ApiRouter {
 
   /** `rest` is the resource path after `/api/{gateway}/{stage}`. */
   matchApigw(gateway: string, method: string, rest: string): ApiMatch | null {
+    const path = trimSlash(rest);
     for (const r of this.apigw) {
       if (r.gateway !== gateway || r.method !== method) continue;
-      const params = matchCompiled(r.compiled, rest);
+      const params = matchCompiled(r.compiled, path);
       if (params) return { def: r.def, pathParams: params };
     }
     return null;
@@ -96,9 +98,10 @@ export class ControlRouter {
 
   /** `path` is the part after `/_sandbox`. */
   match(method: string, path: string): { route: ControlRoute; params: Record<string, string> } | null {
+    const trimmed = trimSlash(path);
     for (const r of this.routes) {
       if (r.route.method !== method) continue;
-      const params = matchCompiled(r.compiled, path);
+      const params = matchCompiled(r.compiled, trimmed);
       if (params) return { route: r.route, params };
     }
     return null;

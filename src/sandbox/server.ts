@@ -89,12 +89,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       res.once('close', done);
     });
 
-  const send = (res: ServerResponse, reply: Reply, extra: Record<string, string> = {}) => {
+  /** Writes an encoded reply, unless the call was already answered or the client went away. */
+  const write = (res: ServerResponse, ready: Encoded) => {
     if (res.headersSent || res.destroyed) return;
-    const body = Buffer.from(reply.body, 'utf8');
-    res.writeHead(reply.status, { ...reply.headers, ...extra, 'Content-Length': String(body.length) });
-    res.end(body);
+    res.writeHead(ready.status, ready.headers);
+    res.end(ready.body);
   };
+  const send = (res: ServerResponse, reply: Reply, extra: Record<string, string> = {}) =>
+    write(res, encode(reply, extra));
 
   const route = (method: string, pathname: string): Routed | Reply => {
     const esb = ESB_PATH.exec(pathname);
@@ -251,6 +253,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       malformed = action === 'malformed';
     }
 
+    // Calls that arrive together must not queue behind each other's work: a real backend serves
+    // them in parallel. Yielding once lets the event loop read the other calls already waiting on
+    // their sockets (and take their arrival times) before this one computes its answer; otherwise
+    // each call's CPU time would push back the next one's arrival and so its answer.
+    await nextLoopTurn();
+    if (closing) return;
     const envelopeInput = { envelope: def.envelope, transport, requestId };
     let out: Reply;
     if (method === 'POST' && !parsed.ok) {
@@ -281,14 +289,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       };
       out = await runHandler(def, sbReq, envelopeInput);
     }
+    if (malformed)
+      out = { ...out, status: 200, body: out.body.slice(0, Math.max(1, Math.floor(out.body.length / 2))) };
+    // Encoded before the wait, so that once it is over only the socket write is left.
+    const ready = encode(out, idHeader);
     // `latencyMs` is the time a call takes from arrival to answer, its own work included, like a
     // backend with that response time: answers computed faster wait out the rest. (Sleeping first
     // and then working would add the sandbox's CPU time to every round trip it is meant to model.)
     await sleepUntil(arrivedAt + delay, res);
     if (closing) return;
-    if (malformed)
-      out = { ...out, status: 200, body: out.body.slice(0, Math.max(1, Math.floor(out.body.length / 2))) };
-    reply(out);
+    write(res, ready);
   };
 
   const server = createServer((req, res) => {
@@ -357,6 +367,24 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       await closed;
     },
   };
+}
+
+/** Resolves after the event loop's I/O phase: every socket that is ready gets read first. */
+function nextLoopTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A reply as it goes on the wire: the body encoded once, its length in the headers. */
+interface Encoded {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+function encode(reply: Reply, extra: Record<string, string>): Encoded {
+  const body = Buffer.from(reply.body, 'utf8');
+  const headers = { ...reply.headers, ...extra, 'Content-Length': String(body.length) };
+  return { status: reply.status, headers, body };
 }
 
 async function runHandler(

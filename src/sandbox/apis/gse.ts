@@ -115,12 +115,15 @@ function listAgentState(ctx: SandboxContext, req: SbRequest): unknown[] {
       `agent_id_list exceeds the limit: at most ${GSE_MAX_AGENT_IDS} agents per call, got ${ids.length}`,
     );
   }
+  const agents = ctx.data.agents;
   const legacy = agentsByLegacyKey(ctx);
   const rows: unknown[] = [];
   const seen = new Set<string>();
   for (const id of ids as string[]) {
-    const agent = ctx.data.agents.get(id) ?? legacy.get(id);
-    if (!agent || seen.has(id)) continue;
+    // A repeated id is skipped before it is looked up again.
+    if (seen.has(id)) continue;
+    const agent = agents.get(id) ?? legacy.get(id);
+    if (!agent) continue;
     seen.add(id);
     // Echo the id the caller asked with, so a legacy `cloud:ip` lookup can be matched back.
     rows.push({

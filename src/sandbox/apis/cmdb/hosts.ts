@@ -1,10 +1,10 @@
-import type { ApiDef, SandboxContext, SbHost, SbHostRelation } from '../../types';
+import type { ApiDef, SandboxContext, SbHost, SbHostRelation, SbModule, SbSet } from '../../types';
 import { bothSet, inputEmpty, pageLimitExceeded, paramInvalid } from './errors';
 import { authorizedBizId, cmdbApi, VIEW_BUSINESS } from './define';
 import { bizIdOf, parseFields, parseIds, parsePage, project, slicePage, sortRows } from './params';
 import type { Predicate, Row } from './querybuilder';
 import { compileQueryBuilder } from './querybuilder';
-import { cmdbIndex } from './data-index';
+import { cmdbIndex, distinctHosts } from './data-index';
 
 /** Host reads (CONTRACTS.md §3.2, §3.3, §3.5, §3.8). Unknown businesses answer an empty page. */
 
@@ -28,12 +28,44 @@ function compileCond(raw: unknown, name: string): Predicate | null {
 const bizRelations = (ctx: SandboxContext, bizId: number): readonly SbHostRelation[] =>
   cmdbIndex(ctx.data).relationsByBiz.get(bizId) ?? [];
 
-/** Hosts (id order, each once) of the given relations that pass `byHost`. */
-function hostsOf(ctx: SandboxContext, relations: readonly SbHostRelation[], byHost: Predicate): SbHost[] {
-  const all = cmdbIndex(ctx.data).hostById;
-  const ids = [...new Set(relations.map((r) => r.bk_host_id))].sort((a, b) => a - b);
-  return ids.map((id) => all.get(id)).filter((h): h is SbHost => h !== undefined && byHost(h));
+/** A querybuilder filter, or null when the request has none (so its pass over the hosts is skipped). */
+function optionalFilter(raw: unknown, name: string): Predicate | null {
+  return raw === undefined || raw === null ? null : compileQueryBuilder(raw, name, { maxDepth: 2 });
 }
+
+/** Hosts of the business (id order, each once) in one of `modules` (ids); null = any module of it. */
+function hostsIn(
+  ctx: SandboxContext,
+  bizId: number,
+  modules: { has(moduleId: number): boolean } | null,
+): readonly SbHost[] {
+  const index = cmdbIndex(ctx.data);
+  if (modules === null) return index.hostsByBiz.get(bizId) ?? [];
+  return distinctHosts(bizRelations(ctx, bizId), index.hostById, (r) => modules.has(r.bk_module_id));
+}
+
+interface TopoSlice {
+  sets: Map<number, SbSet>;
+  modules: Map<number, SbModule>;
+}
+
+/** The business's sets that pass `setOk` and their modules that pass `moduleOk`, by id. */
+function topoWhere(
+  ctx: SandboxContext,
+  bizId: number,
+  setOk: (s: SbSet) => boolean,
+  moduleOk: (m: SbModule) => boolean,
+): TopoSlice {
+  const index = cmdbIndex(ctx.data);
+  const sets = new Map<number, SbSet>();
+  for (const s of index.setsByBiz.get(bizId) ?? []) if (setOk(s)) sets.set(s.bk_set_id, s);
+  const modules = new Map<number, SbModule>();
+  for (const setId of sets.keys())
+    for (const m of index.modulesBySet.get(setId) ?? []) if (moduleOk(m)) modules.set(m.bk_module_id, m);
+  return { sets, modules };
+}
+
+const everything = (): boolean => true;
 
 export function listBizHosts(ctx: SandboxContext): ApiDef {
   return cmdbApi('list_biz_hosts', '/api/v3/hosts/app/{bk_biz_id}/list_hosts', (req) => {
@@ -47,35 +79,47 @@ export function listBizHosts(ctx: SandboxContext): ApiDef {
     const moduleIds = parseIds(b.bk_module_ids, 'bk_module_ids', 500);
     const setCond = compileCond(b.set_cond, 'set_cond');
     const moduleCond = compileCond(b.module_cond, 'module_cond');
-    const byHost = compileQueryBuilder(b.host_property_filter, 'host_property_filter', { maxDepth: 2 });
+    const byHost = optionalFilter(b.host_property_filter, 'host_property_filter');
     const fields = parseFields(b.fields, true);
 
-    const setOk = new Set(
-      ctx.data.sets
-        .filter(
-          (s) =>
-            s.bk_biz_id === bizId && (!setIds || setIds.includes(s.bk_set_id)) && (!setCond || setCond(s)),
-        )
-        .map((s) => s.bk_set_id),
-    );
-    const moduleOk = new Set(
-      ctx.data.modules
-        .filter(
-          (m) =>
-            setOk.has(m.bk_set_id) &&
-            (!moduleIds || moduleIds.includes(m.bk_module_id)) &&
-            (!moduleCond || moduleCond(m)),
-        )
-        .map((m) => m.bk_module_id),
-    );
-    const hosts = hostsOf(
-      ctx,
-      bizRelations(ctx, bizId).filter((r) => moduleOk.has(r.bk_module_id)),
-      byHost,
-    );
+    const setOk = (s: SbSet) => (!setIds || setIds.includes(s.bk_set_id)) && (!setCond || setCond(s));
+    const moduleOk = (m: SbModule) =>
+      (!moduleIds || moduleIds.includes(m.bk_module_id)) && (!moduleCond || moduleCond(m));
+    // Without set or module filters every host of the business qualifies: the index has them ready.
+    const topoFiltered = setIds || moduleIds || setCond || moduleCond;
+    const inTopo = hostsIn(ctx, bizId, topoFiltered ? topoWhere(ctx, bizId, setOk, moduleOk).modules : null);
+    const hosts = byHost ? inTopo.filter(byHost) : inTopo;
+    // Hosts are in bk_host_id order, so without page.sort this is the page as it is (no copy).
     const sorted = sortRows(hosts, page.sort, 'bk_host_id');
     return { count: hosts.length, info: slicePage(sorted, page).map((h) => project(h, fields)) };
   });
+}
+
+interface TopoEntry {
+  bk_set_id: number;
+  bk_set_name: string;
+  module: Array<{ bk_module_id: number; bk_module_name: string }>;
+}
+
+/** A host's sets and modules among the listed ones, sets in order of their first module. */
+function topoOf(
+  relations: readonly SbHostRelation[],
+  sets: ReadonlyMap<number, SbSet>,
+  modules: ReadonlyMap<number, SbModule>,
+): TopoEntry[] {
+  const topo: TopoEntry[] = [];
+  for (const r of relations) {
+    const set = sets.get(r.bk_set_id);
+    const mod = modules.get(r.bk_module_id);
+    if (!set || !mod) continue;
+    let entry = topo.find((t) => t.bk_set_id === set.bk_set_id);
+    if (!entry) {
+      entry = { bk_set_id: set.bk_set_id, bk_set_name: set.bk_set_name, module: [] };
+      topo.push(entry);
+    }
+    entry.module.push({ bk_module_id: mod.bk_module_id, bk_module_name: mod.bk_module_name });
+  }
+  return topo;
 }
 
 export function listBizHostsTopo(ctx: SandboxContext): ApiDef {
@@ -83,40 +127,22 @@ export function listBizHostsTopo(ctx: SandboxContext): ApiDef {
     const b = req.body;
     const bizId = authorizedBizId(ctx, req);
     const page = parsePage(b.page, { required: true, max: HOST_PAGE_MAX });
-    const bySet = compileQueryBuilder(b.set_property_filter, 'set_property_filter', { maxDepth: 2 });
-    const byModule = compileQueryBuilder(b.module_property_filter, 'module_property_filter', { maxDepth: 2 });
-    const byHost = compileQueryBuilder(b.host_property_filter, 'host_property_filter', { maxDepth: 2 });
+    const bySet = optionalFilter(b.set_property_filter, 'set_property_filter');
+    const byModule = optionalFilter(b.module_property_filter, 'module_property_filter');
+    const byHost = optionalFilter(b.host_property_filter, 'host_property_filter');
     const fields = parseFields(b.fields, true);
 
-    const sets = new Map(
-      ctx.data.sets.filter((s) => s.bk_biz_id === bizId && bySet(s)).map((s) => [s.bk_set_id, s]),
-    );
-    const modules = new Map(
-      ctx.data.modules.filter((m) => sets.has(m.bk_set_id) && byModule(m)).map((m) => [m.bk_module_id, m]),
-    );
-    const relations = bizRelations(ctx, bizId).filter((r) => modules.has(r.bk_module_id));
+    const { sets, modules } = topoWhere(ctx, bizId, bySet ?? everything, byModule ?? everything);
+    // Without set or module filters every host of the business qualifies: the index has them ready.
+    const inTopo = hostsIn(ctx, bizId, bySet || byModule ? modules : null);
+    const hosts = byHost ? inTopo.filter(byHost) : inTopo;
     const byHostId = cmdbIndex(ctx.data).relationsByHost;
-    // Results are ordered by bk_host_id (the doc says so; page.sort is not offered here).
-    const hosts = hostsOf(ctx, relations, byHost);
-    const info = slicePage(hosts, page).map((h) => {
-      const topo: Array<{
-        bk_set_id: number;
-        bk_set_name: string;
-        module: Array<{ bk_module_id: number; bk_module_name: string }>;
-      }> = [];
-      for (const r of (byHostId.get(h.bk_host_id) ?? []).filter((x) => modules.has(x.bk_module_id))) {
-        const set = sets.get(r.bk_set_id);
-        const mod = modules.get(r.bk_module_id);
-        if (!set || !mod) continue;
-        let entry = topo.find((t) => t.bk_set_id === set.bk_set_id);
-        if (!entry) {
-          entry = { bk_set_id: set.bk_set_id, bk_set_name: set.bk_set_name, module: [] };
-          topo.push(entry);
-        }
-        entry.module.push({ bk_module_id: mod.bk_module_id, bk_module_name: mod.bk_module_name });
-      }
-      return { host: project(h, fields), topo };
-    });
+    // Results are ordered by bk_host_id (the doc says so; page.sort is not offered here). The
+    // topology is built for the page's hosts only.
+    const info = slicePage(hosts, page).map((h) => ({
+      host: project(h, fields),
+      topo: topoOf(byHostId.get(h.bk_host_id) ?? [], sets, modules),
+    }));
     return { count: hosts.length, info };
   });
 }
@@ -133,8 +159,11 @@ export function findHostByTopo(ctx: SandboxContext): ApiDef {
     const fields = parseFields(b.fields, true);
     const page = parsePage(b.page, { required: true, max: HOST_PAGE_MAX });
     const key = b.bk_obj_id === 'set' ? 'bk_set_id' : 'bk_module_id';
-    const relations = bizRelations(ctx, bizId).filter((r) => r[key] === instId);
-    const hosts = hostsOf(ctx, relations, () => true);
+    const hosts = distinctHosts(
+      bizRelations(ctx, bizId),
+      cmdbIndex(ctx.data).hostById,
+      (r) => r[key] === instId,
+    );
     const sorted = sortRows(hosts, page.sort, 'bk_host_id');
     return { count: hosts.length, info: slicePage(sorted, page).map((h) => project(h, fields)) };
   });
@@ -157,13 +186,17 @@ export function findHostTopoRelation(ctx: SandboxContext): ApiDef {
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit <= 0 || limit > 1000)
       throw pageLimitExceeded();
     if (typeof start !== 'number' || !Number.isInteger(start) || start < 0) throw paramInvalid('page.start');
-    // Already ordered by host id, then module id.
-    const rows = bizRelations(ctx, bizId).filter(
-      (r) =>
-        (!setIds?.length || setIds.includes(r.bk_set_id)) &&
-        (!moduleIds?.length || moduleIds.includes(r.bk_module_id)) &&
-        (!hostIds?.length || hostIds.includes(r.bk_host_id)),
-    );
+    // Already ordered by host id, then module id; without id filters the list is the answer as is.
+    const all = bizRelations(ctx, bizId);
+    const rows =
+      setIds?.length || moduleIds?.length || hostIds?.length
+        ? all.filter(
+            (r) =>
+              (!setIds?.length || setIds.includes(r.bk_set_id)) &&
+              (!moduleIds?.length || moduleIds.includes(r.bk_module_id)) &&
+              (!hostIds?.length || hostIds.includes(r.bk_host_id)),
+          )
+        : all;
     return {
       count: rows.length,
       data: rows.slice(start, start + limit).map((r) => ({

@@ -80,13 +80,40 @@ export function project<T extends object>(
   return out;
 }
 
-/** `page.sort`: comma-separated fields, `-` prefix for descending; ties fall back to `idField`. */
-export function sortRows<T extends object>(rows: T[], sort: string, idField: string): T[] {
-  const keys = sort
+interface SortKey {
+  field: string;
+  dir: 1 | -1;
+}
+
+/** `page.sort`: comma-separated fields, `-` prefix for descending. */
+function sortKeys(sort: string): SortKey[] {
+  return sort
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
-    .map((s) => (s.startsWith('-') ? { field: s.slice(1), dir: -1 } : { field: s, dir: 1 }));
+    .map((s): SortKey => (s.startsWith('-') ? { field: s.slice(1), dir: -1 } : { field: s, dir: 1 }));
+}
+
+/** Whether every row's `field` is a number, none smaller than the one before. */
+function ascendingNumbers(rows: readonly object[], field: string): boolean {
+  let previous = -Infinity;
+  for (const row of rows) {
+    const v = (row as Row)[field];
+    if (typeof v !== 'number' || !(v >= previous)) return false;
+    previous = v;
+  }
+  return true;
+}
+
+/**
+ * `page.sort`: comma-separated fields, `-` prefix for descending; ties fall back to `idField`.
+ * Without sort keys the rows usually arrive in `idField` order already (seeded rows and the CMDB
+ * index are): then they are returned as they are, not copied and sorted again (a stable sort of
+ * ascending rows would not move any of them).
+ */
+export function sortRows<T extends object>(rows: readonly T[], sort: string, idField: string): readonly T[] {
+  const keys = sortKeys(sort);
+  if (keys.length === 0 && ascendingNumbers(rows, idField)) return rows;
   keys.push({ field: idField, dir: 1 });
   const cmp = (a: unknown, b: unknown): number => {
     if (a === b) return 0;
@@ -104,7 +131,7 @@ export function sortRows<T extends object>(rows: T[], sort: string, idField: str
   });
 }
 
-export function slicePage<T>(rows: T[], page: Page): T[] {
+export function slicePage<T>(rows: readonly T[], page: Page): T[] {
   return page.limit === null ? rows.slice(page.start) : rows.slice(page.start, page.start + page.limit);
 }
 

@@ -3,6 +3,7 @@ import { bothSet, paramInvalid, paramOmitted } from './errors';
 import { authorizedBizId, cmdbApi } from './define';
 import { compileTimeCondition, parseFields, parsePage, project, slicePage, sortRows } from './params';
 import { compileCondition, compileQueryBuilder } from './querybuilder';
+import { cmdbIndex } from './data-index';
 
 /**
  * Topology reads. An unknown business is not an error here: CMDB filters by bk_biz_id and finds
@@ -26,6 +27,7 @@ export function searchBizInstTopo(ctx: SandboxContext): ApiDef {
     if (!biz) return [];
     // The built-in idle set is left out unless `with_default` is non-empty (topo_server association.go).
     const withDefault = Boolean(req.query.with_default || req.body.with_default);
+    const index = cmdbIndex(ctx.data);
     const moduleNode = (m: SbModule): TopoNode => ({
       bk_inst_id: m.bk_module_id,
       bk_inst_name: m.bk_module_name,
@@ -42,9 +44,9 @@ export function searchBizInstTopo(ctx: SandboxContext): ApiDef {
       bk_obj_name: 'set',
       bk_obj_icon: 'icon-cc-set',
       default: s.default,
-      child: ctx.data.modules.filter((m) => m.bk_set_id === s.bk_set_id).map(moduleNode),
+      child: (index.modulesBySet.get(s.bk_set_id) ?? []).map(moduleNode),
     });
-    const sets = ctx.data.sets.filter((s) => s.bk_biz_id === bizId && (withDefault || s.default === 0));
+    const sets = (index.setsByBiz.get(bizId) ?? []).filter((s) => withDefault || s.default === 0);
     return [
       {
         bk_inst_id: biz.bk_biz_id,
