@@ -2,6 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { AgentStatus } from './agent-status.enum';
 
 @ObjectType('Agent', {
+  simpleResolvers: true,
   description: "A host's GSE agent, as GSE reports it now (cached for seconds at most).",
 })
 export class Agent {

@@ -1,6 +1,9 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType('App', { description: 'A BlueKing PaaS application.' })
+@ObjectType('App', {
+  simpleResolvers: true,
+  description: 'A BlueKing PaaS application.',
+})
 export class App {
   @Field(() => String, { description: 'App code (bk_app_code).' })
   code!: string;

@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 
 @ObjectType('Business', {
+  simpleResolvers: true,
   description: 'A CMDB business (业务): the unit that owns sets, modules and hosts.',
 })
 export class Business {

@@ -16,7 +16,10 @@ export interface ConnectionShape<T> {
  * The edge type is named after the node type (`BusinessEdge`).
  */
 export function Connection<T extends object>(node: ClassType<T>, nodeName: string = node.name) {
-  @ObjectType(`${nodeName}Edge`, { description: `One ${nodeName} of a page, with its cursor.` })
+  @ObjectType(`${nodeName}Edge`, {
+    simpleResolvers: true,
+    description: `One ${nodeName} of a page, with its cursor.`,
+  })
   class Edge {
     @Field(() => String, { description: 'Opaque cursor of this item: pass it as `after` to continue.' })
     cursor!: string;
@@ -26,7 +29,7 @@ export function Connection<T extends object>(node: ClassType<T>, nodeName: strin
   }
 
   // Not emitted itself: type-graphql 2 emits only types the resolvers reach (the named subclasses).
-  @ObjectType(`${nodeName}ConnectionBase`)
+  @ObjectType(`${nodeName}ConnectionBase`, { simpleResolvers: true })
   abstract class ConnectionBase implements ConnectionShape<T> {
     @Field(() => [Edge], { description: 'The items of this page with their cursors.' })
     edges!: Edge[];

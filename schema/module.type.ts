@@ -1,6 +1,9 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 
-@ObjectType('Module', { description: 'A CMDB module (模块): where hosts are placed inside a set.' })
+@ObjectType('Module', {
+  simpleResolvers: true,
+  description: 'A CMDB module (模块): where hosts are placed inside a set.',
+})
 export class BkModule {
   @Field(() => ID, { description: 'CMDB bk_module_id.' })
   id!: string;

@@ -1,6 +1,9 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType('PageInfo', { description: 'Relay page information of a connection.' })
+@ObjectType('PageInfo', {
+  simpleResolvers: true,
+  description: 'Relay page information of a connection.',
+})
 export class PageInfo {
   @Field(() => Boolean, { description: 'Whether more items follow this page.' })
   hasNextPage!: boolean;

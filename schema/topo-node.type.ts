@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 
 @ObjectType('TopoNode', {
+  simpleResolvers: true,
   description:
     "A node of a business's instance topology (search_biz_inst_topo): the business, its sets, their modules, and any custom mainline levels. The built-in idle set is not part of this tree.",
 })

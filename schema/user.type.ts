@@ -1,6 +1,9 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType('User', { description: 'A BlueKing user, as bk-login knows them.' })
+@ObjectType('User', {
+  simpleResolvers: true,
+  description: 'A BlueKing user, as bk-login knows them.',
+})
 export class User {
   @Field(() => String, { description: 'Login name (bk_username).' })
   username!: string;
