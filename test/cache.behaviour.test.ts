@@ -183,6 +183,25 @@ describe.each([
     expect(next).toHaveBeenCalledWith(['y']);
   });
 
+  it('serves a batch answer to the next request while its store write is still pending', async () => {
+    const first = jest.fn(async (keys: string[]) => new Map(keys.map((k) => [k, `v-${k}`])));
+    await cache.forRequest(admin).getOrLoadMany('agent', ['p', 'q'], first, { shared: true });
+    // The store write waits for a timer; this request comes before it fires.
+    const second = jest.fn(async (keys: string[]) => new Map(keys.map((k) => [k, 'reloaded'])));
+    const got = await cache.forRequest(alice).getOrLoadMany('agent', ['q', 'p'], second, { shared: true });
+    expect(second).not.toHaveBeenCalled();
+    expect([...got.entries()]).toEqual([
+      ['q', 'v-q'],
+      ['p', 'v-p'],
+    ]);
+    // And once written, the store answers on its own.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const third = jest.fn(async (keys: string[]) => new Map(keys.map((k) => [k, 'reloaded'])));
+    const stored = await cache.forRequest(admin).getOrLoadMany('agent', ['p'], third, { shared: true });
+    expect(third).not.toHaveBeenCalled();
+    expect(stored.get('p')).toBe('v-p');
+  });
+
   if (redisUrl) {
     it('puts neither tokens nor usernames into Redis keys', async () => {
       await cache.forRequest(admin).getOrLoad('user', 'token-admin-secret', counting({ username: 'admin' }));

@@ -33,8 +33,15 @@ export interface CacheCore {
   readonly store: CacheStore;
   ttlMs(kind: CacheKind): number;
   /** In-flight loads by storage key; `startedAt` lets a no-cache request refuse older loads. */
-  readonly inflight: Map<string, { promise: Promise<unknown>; startedAt: number }>;
+  readonly inflight: Map<string, Inflight>;
   readonly counters: CacheCounters;
+}
+
+/** A load other requests may join: `join()` gives its value (made on demand). */
+export interface Inflight {
+  join: () => Promise<unknown>;
+  /** performance.now() when the load began. */
+  startedAt: number;
 }
 
 export interface CacheCounters {
@@ -84,7 +91,7 @@ function storageKey(kind: CacheKind, parts: readonly string[], hashed: boolean):
  */
 export class RequestCache {
   private readonly generations = new Map<string, Promise<string | null>>();
-  private readonly startedAt = Date.now();
+  private readonly startedAt = performance.now();
 
   constructor(
     private readonly core: CacheCore,
@@ -106,22 +113,29 @@ export class RequestCache {
       this.keyParts(gens ?? 'uncached', key, opts),
       this.core.store.kind === 'redis',
     );
+    // A load in flight (or loaded and not yet stored) is at least as fresh as the store: join it
+    // first, so a value written a moment ago never loses to the older one its write replaces.
+    const joined = this.joinable(sKey);
+    if (joined) return joined as Promise<T>;
     if (gens !== null && !this.bypass) {
       const hit = await this.core.store.get<T>(sKey).catch(() => undefined);
       if (hit !== undefined) {
         this.core.counters.hits += 1;
         return hit;
       }
+      const late = this.joinable(sKey);
+      if (late) return late as Promise<T>;
     }
     this.core.counters.misses += 1;
-    const joined = this.joinable(sKey);
-    if (joined) return joined as Promise<T>;
-    return this.track(sKey, async () => {
-      const value = await load();
-      if (gens !== null && value !== undefined)
-        await this.core.store.set(sKey, value, ttl).catch(() => undefined);
-      return value;
-    });
+    this.core.counters.loads += 1;
+    const value = (async () => load())();
+    const stored: Promise<unknown> =
+      gens === null
+        ? value
+        : value.then((v) =>
+            v === undefined ? undefined : this.storeSoon(() => this.core.store.set(sKey, v, ttl)),
+          );
+    return this.register(sKey, value, stored);
   }
 
   /**
@@ -142,56 +156,66 @@ export class RequestCache {
       storageKey(kind, this.keyParts(gens ?? 'uncached', k, opts), this.core.store.kind === 'redis'),
     );
     const found = new Map<string, T>();
-
-    let cached: (T | undefined)[] = [];
-    if (gens !== null && !this.bypass) cached = await this.core.store.getMany<T>(sKeys).catch(() => []);
-
     const pending: Promise<void>[] = [];
-    const toLoad: { key: string; sKey: string }[] = [];
+    const join = (key: string, joined: Promise<unknown>) =>
+      pending.push(
+        joined.then((v) => {
+          if (v !== undefined) found.set(key, v as T);
+        }),
+      );
+
+    // Loads in flight first (see getOrLoad), then one store read for the rest.
+    const rest: number[] = [];
     unique.forEach((key, i) => {
+      const joined = this.joinable(sKeys[i] as string);
+      if (joined) join(key, joined);
+      else rest.push(i);
+    });
+    let cached: (T | undefined)[] = [];
+    if (gens !== null && !this.bypass && rest.length > 0)
+      cached = await this.core.store.getMany<T>(rest.map((i) => sKeys[i] as string)).catch(() => []);
+
+    const toLoad: { key: string; sKey: string }[] = [];
+    rest.forEach((i, j) => {
+      const key = unique[i] as string;
       const sKey = sKeys[i] as string;
-      const hit = cached[i];
+      const hit = cached[j];
       if (hit !== undefined) {
         this.core.counters.hits += 1;
         found.set(key, hit);
         return;
       }
       this.core.counters.misses += 1;
+      // Another request may have started loading it while the store was read.
       const joined = this.joinable(sKey);
-      if (joined) {
-        pending.push(
-          joined.then((v) => {
-            if (v !== undefined) found.set(key, v as T);
-          }),
-        );
-      } else {
-        toLoad.push({ key, sKey });
-      }
+      if (joined) join(key, joined);
+      else toLoad.push({ key, sKey });
     });
 
     if (toLoad.length > 0) {
       this.core.counters.loads += 1;
-      const batch = (async () => {
-        const loaded = await loadMissing(toLoad.map((e) => e.key));
-        if (gens !== null) {
-          const entries = toLoad
-            .filter((e) => loaded.get(e.key) !== undefined)
-            .map((e) => ({ key: e.sKey, value: loaded.get(e.key), ttl }));
-          await this.core.store.setMany(entries).catch(() => undefined);
-        }
-        return loaded;
-      })();
-      for (const { key, sKey } of toLoad) {
-        const one = this.register(
-          sKey,
-          batch.then((m) => m.get(key)),
-        );
-        pending.push(
-          one.then((v) => {
+      const batch = loadMissing(toLoad.map((e) => e.key));
+      const stored: Promise<unknown> =
+        gens === null
+          ? batch
+          : batch.then(
+              (loaded) => {
+                const entries = toLoad
+                  .filter((e) => loaded.get(e.key) !== undefined)
+                  .map((e) => ({ key: e.sKey, value: loaded.get(e.key), ttl }));
+                return this.storeSoon(() => this.core.store.setMany(entries));
+              },
+              () => undefined, // the failure reaches the callers through `batch`
+            );
+      this.registerBatch(toLoad, batch, stored);
+      pending.push(
+        batch.then((loaded) => {
+          for (const { key } of toLoad) {
+            const v = loaded.get(key);
             if (v !== undefined) found.set(key, v);
-          }),
-        );
-      }
+          }
+        }),
+      );
     }
     await Promise.all(pending);
     // Callers read the map in their own key order; rebuild it in that order for determinism.
@@ -237,21 +261,69 @@ export class RequestCache {
     const entry = this.core.inflight.get(sKey);
     if (!entry || (this.bypass && entry.startedAt < this.startedAt)) return undefined;
     this.core.counters.joined += 1;
-    return entry.promise;
+    return entry.join();
   }
 
-  private track<T>(sKey: string, run: () => Promise<T>): Promise<T> {
-    this.core.counters.loads += 1;
-    return this.register(sKey, run());
+  /**
+   * Writes a loaded value to the store on a timer, after this turn of the event loop and after the
+   * loader batches it scheduled (setImmediate) went out: filling 1000 agent entries (or a Redis
+   * round trip) is then off the request's critical path, done while it waits on its next
+   * upstream call or after it answered. Store failures only cost a later reload.
+   */
+  private storeSoon(write: () => Promise<unknown>): Promise<void> {
+    return new Promise<void>((resolve) => {
+      setTimeout(() => {
+        write().then(
+          () => resolve(),
+          () => resolve(),
+        );
+      });
+    });
   }
 
-  private register<T>(sKey: string, promise: Promise<T>): Promise<T> {
-    const entry = { promise: promise as Promise<unknown>, startedAt: Date.now() };
+  /**
+   * Makes `promise` joinable under `sKey` until `settled` (the value's store write) settles: a
+   * request that arrives after the value was loaded but before the store has it joins the
+   * finished load instead of missing both and loading again.
+   */
+  private register<T>(sKey: string, promise: Promise<T>, settled: Promise<unknown> = promise): Promise<T> {
+    const entry: Inflight = { join: () => promise, startedAt: performance.now() };
     this.core.inflight.set(sKey, entry);
     const forget = () => {
       if (this.core.inflight.get(sKey) === entry) this.core.inflight.delete(sKey);
     };
-    promise.then(forget, forget);
+    settled.then(forget, forget);
     return promise;
+  }
+
+  /**
+   * `register` for every key of one batch load, without a promise per key (a 1000-agent batch
+   * would otherwise settle thousands): a key's own promise is made only if another request joins
+   * it. Keys the load left out are forgotten as soon as it answers (they are not stored); the
+   * rest once the store write settled.
+   */
+  private registerBatch<T>(
+    keys: readonly { key: string; sKey: string }[],
+    batch: Promise<Map<string, T>>,
+    stored: Promise<unknown>,
+  ): void {
+    const startedAt = performance.now();
+    const entries = keys.map(({ key, sKey }) => {
+      let joined: Promise<T | undefined> | undefined;
+      const entry: Inflight = { join: () => (joined ??= batch.then((m) => m.get(key))), startedAt };
+      this.core.inflight.set(sKey, entry);
+      return { key, sKey, entry };
+    });
+    const forget = (e: (typeof entries)[number]) => {
+      if (this.core.inflight.get(e.sKey) === e.entry) this.core.inflight.delete(e.sKey);
+    };
+    batch.then(
+      (loaded) => entries.filter((e) => loaded.get(e.key) === undefined).forEach(forget),
+      () => entries.forEach(forget),
+    );
+    stored.then(
+      () => entries.forEach(forget),
+      () => entries.forEach(forget),
+    );
   }
 }
