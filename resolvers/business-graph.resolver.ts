@@ -8,7 +8,6 @@ import { BkModule } from '../schema/module.type';
 import { BkSet } from '../schema/set.type';
 import { TopoNode } from '../schema/topo-node.type';
 import type { GraphQLContext } from '../src/context';
-import { preloadAgents } from '../src/agents';
 import { hostCountKey, hostPageRequest } from '../src/host-page';
 import { prefetchBusinessChildren } from '../src/prefetch';
 import type { BusinessRef, ModuleRef, SetRef, TopoNodeRef } from '../src/loaders/refs';
@@ -73,7 +72,6 @@ export class BusinessGraphResolver {
     const { key, window } = hostPageRequest(biz.id, { ...args, filter }, info.fieldNodes, info.fragments);
     const page = await ctx.loaders.hostPages.load(key);
     if (key.limit === 0) return countOnlyConnection(window.offset, window.limit, page.count);
-    await preloadAgents(ctx.loaders, page.items, info.fieldNodes, info.fragments);
     return toConnection(page.items, window.offset, page.count);
   }
 }

@@ -4,11 +4,15 @@ import type { Loaders } from './loaders';
 import type { HostRef } from './loaders/refs';
 
 /**
- * When a host connection's items read `agent`, the connection fetches its page's agent states
- * before it returns (one GSE batch for every connection of the wave, as with per-host loads), so
- * each `Host.agent` answers synchronously from `agentsByHost`. On a 1000-host answer that spares
- * 1000 promises graphql-js would otherwise create and settle one by one. A failed lookup is kept
- * as its Error: only the agent fields fail, the connection itself still arrives.
+ * Starts the GSE lookup of a host page's agents as soon as the page is known, when its items read
+ * `agent`: `business(id)` calls it from its prefetch, so GSE is asked while CMDB is still
+ * answering for the business itself. The states land in the request's agent loader (so
+ * `Host.agent` gets these very promises: one GSE batch) and, once known, in `agentsByHost`, from
+ * which `Host.agent` answers without a promise. A failed lookup is kept as its Error: only the
+ * agent fields fail.
+ *
+ * Host connections themselves never wait for agents: the rest of each host (ids, IPs, topology)
+ * is resolved while GSE answers, and only the agent fields complete afterwards.
  */
 export async function preloadAgents(
   loaders: Loaders,

@@ -1,5 +1,4 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { preloadAgents } from './agents';
 import { HOST_PAGE_ARGS } from './host-page';
 import type { Loaders } from './loaders';
 import { readPageArgs, toConnection, type PageArgsInput } from './pagination';
@@ -23,7 +22,6 @@ export async function nodeHostsConnection(
     offset: window.offset,
     limit: withItems ? window.limit : 0,
   });
-  if (withItems) await preloadAgents(loaders, page.items, info.fieldNodes, info.fragments);
   return withItems
     ? toConnection(page.items, window.offset, page.count)
     : countOnlyConnection(window.offset, window.limit, page.count);

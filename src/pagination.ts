@@ -59,17 +59,23 @@ export interface Connection<T> {
   totalCount: number;
 }
 
-/** Builds a connection from one window of a list whose total size is `totalCount`. */
+/**
+ * Builds a connection from one window of a list whose total size is `totalCount`. Edges (a cursor
+ * per item) are built only if the query reads them: most clients read `nodes`, and a 500-host page
+ * would otherwise encode 500 cursors nobody sees.
+ */
 export function toConnection<T>(items: readonly T[], offset: number, totalCount: number): Connection<T> {
-  const edges = items.map((node, i) => ({ cursor: encodeCursor(offset + i), node }));
+  const last = items.length - 1;
   return {
-    edges,
-    nodes: [...items],
+    get edges() {
+      return items.map((node, i) => ({ cursor: encodeCursor(offset + i), node }));
+    },
+    nodes: items as T[],
     pageInfo: {
       hasNextPage: offset + items.length < totalCount,
       hasPreviousPage: offset > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      startCursor: last >= 0 ? encodeCursor(offset) : null,
+      endCursor: last >= 0 ? encodeCursor(offset + last) : null,
     },
     totalCount,
   };

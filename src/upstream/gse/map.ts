@@ -76,15 +76,17 @@ export function fromV2Rows(queries: AgentQuery[], rows: WireAgentState[]): Map<s
       continue;
     }
     const status = statusFromV2(row.status_code);
-    out.set(q.hostId, {
+    // Built field by field, not with conditional spreads: this runs once per host of a page.
+    const state: AgentState = {
       key,
-      ...(q.agentId ? { agentId: q.agentId } : {}),
       cloudId: row.bk_cloud_id ?? q.cloudId,
-      ...(q.ip ? { ip: q.ip } : {}),
       status,
       alive: status === 'RUNNING',
-      ...(row.version ? { version: row.version } : {}),
-    });
+    };
+    if (q.agentId) state.agentId = q.agentId;
+    if (q.ip) state.ip = q.ip;
+    if (row.version) state.version = row.version;
+    out.set(q.hostId, state);
   }
   return out;
 }
