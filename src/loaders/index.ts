@@ -63,8 +63,9 @@ export interface Loaders {
   /** Businesses whose relation index a parent resolver already asked for (see src/prefetch.ts). */
   prefetchedRelations: Set<string>;
   /**
-   * Agent states a host connection already fetched for its page, by host id, so `Host.agent`
-   * answers without a promise per host (see src/agents.ts). Per request, never shared.
+   * Agent states the `business(id)` prefetch already has for its host page, by host id, so
+   * `Host.agent` answers without a promise per host when GSE was quicker than the host fields
+   * (see src/agents.ts). Per request, never shared.
    */
   agentsByHost: Map<string, AgentState | null | Error>;
 }
