@@ -10,8 +10,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { floorLatency, type RecordedCall } from './lib/floor';
 import type { GraphQLTarget } from './lib/measure';
-import { runOnce, sequentialLatency, throughput } from './lib/measure';
+import { BENCH_TOKEN, runOnce, sequentialLatency, throughput } from './lib/measure';
 import { freePort, peakRssMb, startChild, waitUntilUp, type Child } from './lib/processes';
 import { machine, markdown, type Results, type Run, type Skipped } from './lib/report';
 import { derivationScope, evaluate, readWorld, type World } from './lib/sandbox-world';
@@ -19,6 +20,9 @@ import { derivationScope, evaluate, readWorld, type World } from './lib/sandbox-
 const ROOT = resolve(__dirname, '..');
 /** Calls that are not part of answering a query: the background CMDB watcher's long polls. */
 const BACKGROUND_APIS = new Set(['cmdb.resource_watch']);
+/** The sandbox's app, as bk-graph and the floor replay present it. */
+const APP_CODE = 'bk-graph';
+const APP_SECRET = 'sandbox-secret';
 
 interface Options {
   sizes: number[];
@@ -63,6 +67,8 @@ interface QuerySpec {
   variables: Record<string, string>;
   minimumCalls: Record<string, string>;
   roundTrips: number;
+  /** Per critical-path round trip, the APIs whose calls go out together (for the floor replay). */
+  waves: string[][];
 }
 
 function loadQueries(only: string[] | null): QuerySpec[] {
@@ -78,6 +84,8 @@ function loadQueries(only: string[] | null): QuerySpec[] {
       QuerySpec,
       'name' | 'text'
     >;
+    if (!Array.isArray(spec.waves) || spec.waves.length !== spec.roundTrips)
+      throw new Error(`queries/${name}.json: waves must list one group of APIs per round trip`);
     return { name, text: readFileSync(join(dir, `${name}.graphql`), 'utf8'), ...spec };
   });
 }
@@ -109,11 +117,14 @@ function log(line: string): void {
   process.stdout.write(`[bench] ${line}\n`);
 }
 
+const CONTROL_READS = new Set(['/stats', '/requests']);
+
 async function control(sandboxUrl: string, path: string, body?: unknown): Promise<unknown> {
+  const read = CONTROL_READS.has(path);
   const res = await fetch(`${sandboxUrl}/_sandbox${path}`, {
-    method: body === undefined && path === '/stats' ? 'GET' : 'POST',
+    method: read ? 'GET' : 'POST',
     headers: { 'content-type': 'application/json' },
-    ...(path === '/stats' ? {} : { body: JSON.stringify(body ?? {}) }),
+    ...(read ? {} : { body: JSON.stringify(body ?? {}) }),
   });
   if (!res.ok) throw new Error(`sandbox ${path} answered ${res.status}`);
   return res.json();
@@ -147,8 +158,8 @@ async function startBkGraph(sandboxUrl: string): Promise<{ child: Child; url: st
     HOST: '127.0.0.1',
     BK_API_URL_TMPL: `${sandboxUrl}/api/{api_name}/`,
     BK_COMPONENT_API_URL: sandboxUrl,
-    BK_APP_CODE: 'bk-graph',
-    BK_APP_SECRET: 'sandbox-secret',
+    BK_APP_CODE: APP_CODE,
+    BK_APP_SECRET: APP_SECRET,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
@@ -199,10 +210,18 @@ async function measureQuery(
     await control(sandboxUrl, '/reset');
     await runOnce(target);
     const callsByApi = await upstreamCalls(sandboxUrl);
+    const journal = (await control(sandboxUrl, '/requests')) as { requests: RecordedCall[] };
+    const floor = await floorLatency(
+      sandboxUrl,
+      journal.requests.filter((c) => !BACKGROUND_APIS.has(c.api)),
+      spec.waves,
+      { appCode: APP_CODE, appSecret: APP_SECRET, bkToken: BENCH_TOKEN },
+      options.requests,
+    );
 
     const latency = await sequentialLatency(target, options.requests);
     log(
-      `  ${spec.name}: ${sumValues(callsByApi)} calls (minimum ${sumValues(minimumByApi)}), p50 ${latency.p50.toFixed(1)} ms, p95 ${latency.p95.toFixed(1)} ms; autocannon ${options.connections}×${options.durationSeconds}s…`,
+      `  ${spec.name}: ${sumValues(callsByApi)} calls (minimum ${sumValues(minimumByApi)}), p50 ${latency.p50.toFixed(1)} ms, p95 ${latency.p95.toFixed(1)} ms (floor ${floor.p50.toFixed(1)} ms); autocannon ${options.connections}×${options.durationSeconds}s…`,
     );
     const load = await throughput(target, options.connections, options.durationSeconds);
     const bad = load.bad + load.non2xx + load.errors + load.timeouts;
@@ -215,6 +234,7 @@ async function measureQuery(
       p50Ms: Math.round(latency.p50 * 10) / 10,
       p95Ms: Math.round(latency.p95 * 10) / 10,
       lowerBoundMs: spec.roundTrips * options.latencyMs,
+      floorMs: Math.round(floor.p50 * 10) / 10,
       rps: load.rps,
       peakRssMb: await peakRssMb(graph.child.pid),
       callsByApi,

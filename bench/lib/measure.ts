@@ -7,11 +7,14 @@ export interface GraphQLTarget {
   variables: Record<string, unknown>;
 }
 
+/** The sandbox user every request is made as. */
+export const BENCH_TOKEN = 'token-admin';
+
 /** Every request: as admin, and past the cache, so each one does the full upstream work. */
 export const REQUEST_HEADERS = {
   'content-type': 'application/json',
   'cache-control': 'no-cache',
-  'x-bk-token': 'token-admin',
+  'x-bk-token': BENCH_TOKEN,
 };
 
 /** A response counts only with data and without errors (a partial result is a failure here). */

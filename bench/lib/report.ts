@@ -8,6 +8,8 @@ export interface Run {
   p50Ms: number;
   p95Ms: number;
   lowerBoundMs: number;
+  /** p50 of the same upstream calls replayed by a minimal client (lib/floor.ts). */
+  floorMs: number;
   rps: number;
   peakRssMb: number | null;
   /** Upstream calls of the measured request, per `<system>.<api>`. */
@@ -49,13 +51,13 @@ export function markdown(results: Results): string {
     `Machine: ${m.cpus} × ${m.model}, ${m.memGb} GB, Node ${m.node}. Sandbox latency ${s.latencyMs} ms per upstream call;`,
     `${s.sequentialRequests} sequential requests for p50/p95; autocannon ${s.connections} connections × ${s.durationSeconds} s.`,
     '',
-    '| query | hosts | upstream calls | minimum | p50 ms | p95 ms | lower bound ms | rps | peak RSS MB |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| query | hosts | upstream calls | minimum | p50 ms | p95 ms | lower bound ms | floor ms | rps | peak RSS MB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...results.runs.map(
       (r) =>
         `| ${r.query} | ${r.hosts} | ${r.upstreamCalls} | ${r.minimumCalls} | ${fmt(r.p50Ms)} | ${fmt(r.p95Ms)} | ${fmt(
           r.lowerBoundMs,
-        )} | ${fmt(r.rps)}${r.badResponses > 0 ? ` (${r.badResponses} bad)` : ''} | ${fmt(r.peakRssMb)} |`,
+        )} | ${fmt(r.floorMs)} | ${fmt(r.rps)}${r.badResponses > 0 ? ` (${r.badResponses} bad)` : ''} | ${fmt(r.peakRssMb)} |`,
     ),
   ];
   if (results.skipped.length > 0) {

@@ -8,11 +8,13 @@ import type { ControlRouter } from './router';
 import { SbBizError, SbRawReply } from './types';
 
 /**
- * `/_sandbox/*`: stats, reset, faults and the modules' own control routes. Loopback clients only,
+ * `/_sandbox/*`: stats, the request journal, reset, faults and the modules' own control routes. Loopback clients only,
  * JSON in and out, and every bad input is a 400 that says what was wrong.
  */
 export interface ControlDeps {
   stats(): unknown;
+  /** The API calls received since the last reset (see journal.ts). */
+  requests(): unknown;
   resetCounters(): void;
   resetData(): void;
   getFaults(): FaultSettings;
@@ -51,6 +53,7 @@ export async function handleControl(req: IncomingMessage, url: URL, deps: Contro
   const path = url.pathname.replace(/^\/_sandbox/, '') || '/';
 
   if (path === '/stats' && method === 'GET') return jsonReply(200, deps.stats());
+  if (path === '/requests' && method === 'GET') return jsonReply(200, deps.requests());
   if (path === '/reset' && method === 'POST') {
     const flag = url.searchParams.get('data');
     if (flag !== null && !['0', '1', 'true', 'false'].includes(flag))

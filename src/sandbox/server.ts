@@ -24,6 +24,7 @@ import type { FaultSettings } from './faults';
 import { APIGW_REASONS, authenticate, ESB_FAILURES } from './gateway-auth';
 import { randomStream } from './random';
 import { ApiRouter, ControlRouter, pathParamNames } from './router';
+import { RequestJournal } from './journal';
 import { CallStats } from './stats';
 import type { ApiDef, ApiModule, Sandbox, SandboxOptions, SbRequest, SbTransport } from './types';
 import { SbBizError, SbRawReply } from './types';
@@ -58,6 +59,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const router = new ApiRouter(modules.flatMap((m) => m.apis));
   const controlRouter = new ControlRouter(modules.flatMap((m) => m.controlRoutes ?? []));
   const stats = new CallStats();
+  const journal = new RequestJournal();
   const limiter = new RateLimiter();
   const faultRandom = randomStream(opts.seed, 'faults');
   let faults: FaultSettings = noFaults();
@@ -156,6 +158,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return;
     }
 
+    journal.record({
+      api: apiKey,
+      transport,
+      method,
+      path: url.pathname + url.search,
+      body: raw.length > 0 ? raw.toString('utf8') : null,
+    });
     const query = Object.fromEntries(url.searchParams);
     const parsed = method === 'POST' ? parseJsonObject(raw) : { ok: true as const, value: {} };
     const body: Record<string, unknown> = method === 'POST' ? (parsed.ok ? parsed.value : {}) : { ...query };
@@ -307,8 +316,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')
         ? handleControl(req, url, {
             stats: () => stats.snapshot(),
+            requests: () => journal.snapshot(),
             resetCounters: () => {
               stats.reset();
+              journal.reset();
               limiter.clear();
             },
             resetData: () => {

@@ -1,3 +1,4 @@
+import { RequestJournal } from '../../src/sandbox/journal';
 import { bkFetch, startTestSandbox } from '../helpers/sandbox';
 import type { TestSandbox } from '../helpers/sandbox';
 
@@ -17,6 +18,75 @@ beforeAll(async () => {
   sb = await startTestSandbox();
 });
 afterAll(() => sb.close());
+
+describe('request journal', () => {
+  test('GET /_sandbox/requests lists the calls since the last reset in order, paths and bodies as sent', async () => {
+    await sb.reset();
+    const body = { bk_biz_id: 2, page: { start: 0, limit: 10 }, fields: ['bk_host_id'] };
+    await bkFetch(sb.url, HOSTS(2), { body });
+    await bkFetch(sb.url, BIZ_SEARCH, { body: {} });
+    const res = await fetch(`${sb.url}/_sandbox/requests`);
+    expect(res.status).toBe(200);
+    const journal = (await res.json()) as { requests: Record<string, unknown>[]; dropped: number };
+    expect(journal).toEqual({
+      requests: [
+        {
+          api: 'cmdb.list_biz_hosts',
+          transport: 'apigw',
+          method: 'POST',
+          path: HOSTS(2),
+          body: JSON.stringify(body),
+        },
+        { api: 'cmdb.search_business', transport: 'apigw', method: 'POST', path: BIZ_SEARCH, body: '{}' },
+      ],
+      dropped: 0,
+    });
+  });
+
+  test('keeps no credentials: ESB secrets in query strings and bodies are masked', async () => {
+    await sb.reset();
+    await bkFetch(sb.url, '/api/c/compapi/v2/cc/search_business/', { body: { condition: {} } });
+    await bkFetch(sb.url, '/api/c/compapi/v2/bk_login/is_login/', { method: 'GET', query: { lang: 'en' } });
+    const { requests } = (await (await fetch(`${sb.url}/_sandbox/requests`)).json()) as {
+      requests: { path: string; body: string | null }[];
+    };
+    expect(requests).toHaveLength(2);
+    const text = JSON.stringify(requests);
+    expect(text).not.toContain('token-admin');
+    expect(text).not.toContain('sandbox-secret');
+    expect(JSON.parse(requests[0]!.body!)).toMatchObject({
+      bk_app_secret: '***',
+      bk_token: '***',
+      condition: {},
+    });
+    expect(new URL(requests[1]!.path, 'http://x').searchParams.get('bk_token')).toBe('***');
+    expect(new URL(requests[1]!.path, 'http://x').searchParams.get('lang')).toBe('en');
+  });
+
+  test('keeps the newest calls within its count and body-size bounds, counting what it dropped', () => {
+    const journal = new RequestJournal(3, 10);
+    const call = (n: number, body: string | null) => ({
+      api: 'cmdb.search_business',
+      transport: 'apigw' as const,
+      method: 'POST',
+      path: `/p/${n}`,
+      body,
+    });
+    for (let n = 1; n <= 5; n++) journal.record(call(n, null));
+    expect(journal.snapshot().requests.map((r) => r.path)).toEqual(['/p/3', '/p/4', '/p/5']);
+    expect(journal.snapshot().dropped).toBe(2);
+    journal.record(call(6, '{"a":"12345"}')); // 13 bytes: over the body bound on its own
+    expect(journal.snapshot().requests.map((r) => r.path)).toEqual(['/p/6']);
+    expect(journal.snapshot().dropped).toBe(5);
+  });
+
+  test('reset empties the journal', async () => {
+    await bkFetch(sb.url, BIZ_SEARCH, { body: {} });
+    await sb.reset();
+    const journal = await (await fetch(`${sb.url}/_sandbox/requests`)).json();
+    expect(journal).toEqual({ requests: [], dropped: 0 });
+  });
+});
 
 describe('stats and reset', () => {
   test('counts every matched call, including ones that fail auth or validation', async () => {
