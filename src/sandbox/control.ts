@@ -8,8 +8,8 @@ import type { ControlRouter } from './router';
 import { SbBizError, SbRawReply } from './types';
 
 /**
- * `/_sandbox/*`: stats, the request journal, reset, faults and the modules' own control routes. Loopback clients only,
- * JSON in and out, and every bad input is a 400 that says what was wrong.
+ * `/_sandbox/*`: stats, the request journal, reset, faults and the modules' own control routes.
+ * Loopback clients only, JSON in and out, and every bad input is a 400 that says what was wrong.
  */
 export interface ControlDeps {
   stats(): unknown;
