@@ -36,6 +36,33 @@ export interface FakeUpstream {
 
 export const ok = (data: unknown): Reply => ({ json: { result: true, code: 0, message: 'success', data } });
 
+/**
+ * One fake upstream for a test file: started before its tests, cleared after each, closed at the
+ * end together with every caller the file pushed to `callers`.
+ */
+export function useFakeUpstream(): {
+  readonly upstream: FakeUpstream;
+  callers: { close(): Promise<void> }[];
+} {
+  let upstream: FakeUpstream | undefined;
+  const callers: { close(): Promise<void> }[] = [];
+  beforeAll(async () => {
+    upstream = await startFakeUpstream();
+  });
+  afterEach(() => upstream?.clear());
+  afterAll(async () => {
+    await Promise.all(callers.map((c) => c.close()));
+    await upstream?.close();
+  });
+  return {
+    get upstream() {
+      if (!upstream) throw new Error('the fake upstream starts in beforeAll');
+      return upstream;
+    },
+    callers,
+  };
+}
+
 export async function startFakeUpstream(): Promise<FakeUpstream> {
   const requests: RecordedRequest[] = [];
   const queue: Reply[] = [];

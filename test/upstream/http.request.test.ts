@@ -1,30 +1,12 @@
 import type { Transport } from '../../src/config';
 import { createUpstreamCaller } from '../../src/upstream/http/caller';
-import type { UpstreamHttpCaller } from '../../src/upstream/http/caller';
-import {
-  adminCtx,
-  getUserInfo,
-  ok,
-  searchBusiness,
-  startFakeUpstream,
-  upstreamConfig,
-} from './fake-upstream';
-import type { FakeUpstream } from './fake-upstream';
+import { adminCtx, getUserInfo, ok, searchBusiness, useFakeUpstream, upstreamConfig } from './fake-upstream';
 
-let upstream: FakeUpstream;
-const callers: UpstreamHttpCaller[] = [];
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-});
-afterEach(() => upstream.clear());
-afterAll(async () => {
-  await Promise.all(callers.map((c) => c.close()));
-  await upstream.close();
-});
+const fake = useFakeUpstream();
+const { callers } = fake;
 
 function callerFor(transport: Transport, overrides: Parameters<typeof upstreamConfig>[2] = {}) {
-  const caller = createUpstreamCaller({ config: upstreamConfig(upstream.url, transport, overrides) });
+  const caller = createUpstreamCaller({ config: upstreamConfig(fake.upstream.url, transport, overrides) });
   callers.push(caller);
   return caller;
 }
@@ -36,14 +18,14 @@ function only<T>(items: T[]): T {
 
 describe('APIGW requests', () => {
   it('posts to {template}/{stage}/{path} with the path parameter filled and the body untouched', async () => {
-    upstream.reply(ok({ count: 0, info: [] }));
+    fake.upstream.reply(ok({ count: 0, info: [] }));
     const data = await callerFor('apigw').call(
       searchBusiness,
       { path: { bk_supplier_account: '0' }, body: { fields: ['bk_biz_id'], page: { start: 0, limit: 10 } } },
       adminCtx,
     );
     expect(data).toEqual({ count: 0, info: [] });
-    const req = only(upstream.requests);
+    const req = only(fake.upstream.requests);
     expect(req.method).toBe('POST');
     expect(req.url).toBe('/api/bk-cmdb/prod/api/v3/biz/search/0');
     expect(JSON.parse(req.body)).toEqual({ fields: ['bk_biz_id'], page: { start: 0, limit: 10 } });
@@ -51,7 +33,7 @@ describe('APIGW requests', () => {
 
   it('sends X-Bkapi-Authorization as JSON with the app and the bk_token, plus request id and JSON headers', async () => {
     await callerFor('apigw').call(searchBusiness, { path: { bk_supplier_account: '0' } }, adminCtx);
-    const { headers } = only(upstream.requests);
+    const { headers } = only(fake.upstream.requests);
     expect(JSON.parse(String(headers['x-bkapi-authorization']))).toEqual({
       bk_app_code: 'bk-graph',
       bk_app_secret: 'sandbox-secret',
@@ -70,7 +52,7 @@ describe('APIGW requests', () => {
       adminCtx,
     );
     await callerFor('apigw').call(getUserInfo, { query: { bk_token: undefined, lang: 'en' } }, adminCtx);
-    for (const req of upstream.requests) {
+    for (const req of fake.upstream.requests) {
       expect(req.url + req.body).not.toMatch(/sandbox-secret|token-admin|bk_app_code/);
     }
   });
@@ -84,7 +66,7 @@ describe('APIGW requests', () => {
         requestId: 'r',
       },
     );
-    const auth = JSON.parse(String(only(upstream.requests).headers['x-bkapi-authorization']));
+    const auth = JSON.parse(String(only(fake.upstream.requests).headers['x-bkapi-authorization']));
     expect(auth).toEqual({
       bk_app_code: 'bk-graph',
       bk_app_secret: 'sandbox-secret',
@@ -100,23 +82,23 @@ describe('APIGW requests', () => {
       { ...adminCtx, tenantId: 'tenant-a' },
     );
     await caller.call(searchBusiness, { path: { bk_supplier_account: '0' } }, adminCtx);
-    expect(upstream.requests.map((r) => r.headers['x-bk-tenant-id'])).toEqual(['tenant-a', 'system']);
+    expect(fake.upstream.requests.map((r) => r.headers['x-bk-tenant-id'])).toEqual(['tenant-a', 'system']);
   });
 
   it('URL-encodes path parameters', async () => {
     await callerFor('apigw').call(searchBusiness, { path: { bk_supplier_account: 'a b/c?' } }, adminCtx);
-    expect(only(upstream.requests).url).toBe('/api/bk-cmdb/prod/api/v3/biz/search/a%20b%2Fc%3F');
+    expect(only(fake.upstream.requests).url).toBe('/api/bk-cmdb/prod/api/v3/biz/search/a%20b%2Fc%3F');
   });
 
   it('uses GET with a query string and no body for GET resources', async () => {
-    upstream.reply({ json: { data: { bk_username: 'admin' } } });
+    fake.upstream.reply({ json: { data: { bk_username: 'admin' } } });
     const data = await callerFor('apigw').call(
       getUserInfo,
       { query: { lang: 'en', skip: undefined } },
       adminCtx,
     );
     expect(data).toEqual({ bk_username: 'admin' });
-    const req = only(upstream.requests);
+    const req = only(fake.upstream.requests);
     expect(req.method).toBe('GET');
     expect(req.url).toBe('/api/bk-login/prod/login/api/v3/open/bk-tokens/userinfo/?lang=en');
     expect(req.body).toBe('');
@@ -127,27 +109,27 @@ describe('APIGW requests', () => {
     await expect(callerFor('apigw').call(searchBusiness, {}, adminCtx)).rejects.toThrow(
       "cmdb.search_business: path parameter 'bk_supplier_account' is missing",
     );
-    expect(upstream.requests).toHaveLength(0);
+    expect(fake.upstream.requests).toHaveLength(0);
   });
 
   it('throws before any I/O when a GET resource is given a body', async () => {
     await expect(callerFor('apigw').call(getUserInfo, { body: { a: 1 } }, adminCtx)).rejects.toThrow(
       /pass query/,
     );
-    expect(upstream.requests).toHaveLength(0);
+    expect(fake.upstream.requests).toHaveLength(0);
   });
 });
 
 describe('ESB requests', () => {
   it('posts to /api/c/compapi/v2/{system}/{api}/ with path parameters and common args in the body', async () => {
-    upstream.reply({ json: { result: true, code: 0, data: { count: 1, info: [] }, request_id: 'abc' } });
+    fake.upstream.reply({ json: { result: true, code: 0, data: { count: 1, info: [] }, request_id: 'abc' } });
     const data = await callerFor('esb').call(
       searchBusiness,
       { path: { bk_supplier_account: '0' }, body: { fields: ['bk_biz_id'] } },
       adminCtx,
     );
     expect(data).toEqual({ count: 1, info: [] });
-    const req = only(upstream.requests);
+    const req = only(fake.upstream.requests);
     expect(req.method).toBe('POST');
     expect(req.url).toBe('/api/c/compapi/v2/cc/search_business/');
     expect(JSON.parse(req.body)).toEqual({
@@ -166,7 +148,7 @@ describe('ESB requests', () => {
       { query: { lang: 'en' }, path: { bk_biz_id: 3 } },
       { credentials: { kind: 'bk_username', bkUsername: 'admin' }, requestId: 'r' },
     );
-    const req = only(upstream.requests);
+    const req = only(fake.upstream.requests);
     expect(req.method).toBe('GET');
     const url = new URL(req.url, 'http://x');
     expect(url.pathname).toBe('/api/c/compapi/v2/bk_login/get_user/');
@@ -195,12 +177,12 @@ describe('logging', () => {
     const lines: string[] = [];
     const log = (obj: object, msg: string) => lines.push(`${msg} ${JSON.stringify(obj)}`);
     const caller = createUpstreamCaller({
-      config: upstreamConfig(upstream.url, 'esb'),
+      config: upstreamConfig(fake.upstream.url, 'esb'),
       logger: { debug: log, warn: log },
       retry: { maxAttempts: 1 },
     });
     callers.push(caller);
-    upstream.reply(ok({ secret_field: 'visible-data' }), {
+    fake.upstream.reply(ok({ secret_field: 'visible-data' }), {
       json: { result: false, code: 1199006, message: 'bad page', request_id: 'esb-rid' },
     });
     await caller.call(

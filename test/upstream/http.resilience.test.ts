@@ -1,39 +1,26 @@
 import type { Transport } from '../../src/config';
 import { UpstreamError } from '../../src/errors';
 import { createUpstreamCaller } from '../../src/upstream/http/caller';
-import type {
-  UpstreamCallEvent,
-  UpstreamCallerOptions,
-  UpstreamHttpCaller,
-} from '../../src/upstream/http/caller';
+import type { UpstreamCallEvent, UpstreamCallerOptions } from '../../src/upstream/http/caller';
 import {
   adminCtx,
   executeJobPlan,
   ok,
   searchBusiness,
-  startFakeUpstream,
+  useFakeUpstream,
   upstreamConfig,
 } from './fake-upstream';
-import type { FakeUpstream, Reply } from './fake-upstream';
+import type { Reply } from './fake-upstream';
 
-let upstream: FakeUpstream;
-const callers: UpstreamHttpCaller[] = [];
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-});
-afterEach(() => upstream.clear());
-afterAll(async () => {
-  await Promise.all(callers.map((c) => c.close()));
-  await upstream.close();
-});
+const fake = useFakeUpstream();
+const { callers } = fake;
 
 type Options = Omit<UpstreamCallerOptions, 'config'> & { timeoutMs?: number; transport?: Transport };
 
 /** Small, deterministic backoffs so the file runs in a few seconds. */
 function makeCaller({ timeoutMs = 2000, transport = 'apigw', ...options }: Options = {}) {
   const caller = createUpstreamCaller({
-    config: upstreamConfig(upstream.url, transport, { timeoutMs }),
+    config: upstreamConfig(fake.upstream.url, transport, { timeoutMs }),
     retry: { baseDelayMs: 10, maxDelayMs: 20, random: () => 0.5, ...options.retry },
     ...options,
   });
@@ -60,7 +47,7 @@ const gateway502: Reply = {
 
 describe.each(['apigw', 'esb'] as const)('timeouts and resets over %s', (transport) => {
   it('fails a hanging call as timeout when the per-attempt timeout passes', async () => {
-    upstream.setDefault('hang');
+    fake.upstream.setDefault('hang');
     const err = await rejection(
       makeCaller({ transport, timeoutMs: 150, retry: { maxAttempts: 1 } }).call(
         searchBusiness,
@@ -73,7 +60,7 @@ describe.each(['apigw', 'esb'] as const)('timeouts and resets over %s', (transpo
   });
 
   it('fails a reset connection as network / UPSTREAM_UNAVAILABLE', async () => {
-    upstream.reply('reset');
+    fake.upstream.reply('reset');
     const err = await rejection(
       makeCaller({ transport, retry: { maxAttempts: 1 } }).call(searchBusiness, biz, adminCtx),
     );
@@ -81,21 +68,21 @@ describe.each(['apigw', 'esb'] as const)('timeouts and resets over %s', (transpo
   });
 
   it('retries a read after a reset and returns the second answer', async () => {
-    upstream.reply('reset', ok({ count: 7 }));
+    fake.upstream.reply('reset', ok({ count: 7 }));
     await expect(makeCaller({ transport }).call(searchBusiness, biz, adminCtx)).resolves.toEqual({
       count: 7,
     });
-    expect(upstream.requests).toHaveLength(2);
+    expect(fake.upstream.requests).toHaveLength(2);
   });
 });
 
 describe('retries', () => {
   it('retries a read after a 502 and succeeds on the second attempt', async () => {
     const events: UpstreamCallEvent[] = [];
-    upstream.reply(gateway502, ok({ count: 1 }));
+    fake.upstream.reply(gateway502, ok({ count: 1 }));
     const data = await makeCaller({ onCall: (e) => events.push(e) }).call(searchBusiness, biz, adminCtx);
     expect(data).toEqual({ count: 1 });
-    expect(upstream.requests).toHaveLength(2);
+    expect(fake.upstream.requests).toHaveLength(2);
     expect(events.map((e) => [e.attempt, e.status, e.outcome])).toEqual([
       [1, 502, 'gateway'],
       [2, 200, 'ok'],
@@ -103,17 +90,17 @@ describe('retries', () => {
   });
 
   it('gives up after maxAttempts and reports the last failure', async () => {
-    upstream.setDefault(gateway502);
+    fake.upstream.setDefault(gateway502);
     const err = await rejection(
       makeCaller({ retry: { maxAttempts: 3 } }).call(searchBusiness, biz, adminCtx),
     );
     expect([err.kind, err.upstream.httpStatus]).toEqual(['gateway', 502]);
-    expect(upstream.requests).toHaveLength(3);
+    expect(fake.upstream.requests).toHaveLength(3);
   });
 
   it('waits out a 429 for the Retry-After seconds before retrying', async () => {
     const waits: number[] = [];
-    upstream.reply(
+    fake.upstream.reply(
       {
         status: 429,
         headers: { 'retry-after': '2' },
@@ -128,37 +115,37 @@ describe('retries', () => {
     });
     await expect(caller.call(searchBusiness, biz, adminCtx)).resolves.toEqual({ count: 3 });
     expect(waits).toEqual([2000]);
-    expect(upstream.requests).toHaveLength(2);
+    expect(fake.upstream.requests).toHaveLength(2);
   });
 
   it('really sleeps through a short Retry-After', async () => {
-    upstream.reply(
+    fake.upstream.reply(
       { status: 429, headers: { 'x-bkapi-ratelimit-reset': '0.2' }, json: { code: 1642901 } },
       ok({ count: 4 }),
     );
     await expect(makeCaller().call(searchBusiness, biz, adminCtx)).resolves.toEqual({ count: 4 });
-    expect(upstream.requests).toHaveLength(2);
+    expect(fake.upstream.requests).toHaveLength(2);
   });
 
   it('does not retry business errors or malformed bodies', async () => {
-    upstream.reply({ json: { result: false, code: 1199006, message: 'bad' } }, { raw: 'not json' });
+    fake.upstream.reply({ json: { result: false, code: 1199006, message: 'bad' } }, { raw: 'not json' });
     const caller = makeCaller();
     expect((await rejection(caller.call(searchBusiness, biz, adminCtx))).kind).toBe('business');
     expect((await rejection(caller.call(searchBusiness, biz, adminCtx))).kind).toBe('malformed');
-    expect(upstream.requests).toHaveLength(2);
+    expect(fake.upstream.requests).toHaveLength(2);
   });
 
   it.each(['apigw', 'esb'] as const)('never retries a write over %s, even after a 502', async (transport) => {
-    upstream.setDefault(gateway502);
+    fake.upstream.setDefault(gateway502);
     const err = await rejection(makeCaller({ transport }).call(executeJobPlan, plan, adminCtx));
     expect(err.upstream.httpStatus).toBe(502);
-    expect(upstream.requests).toHaveLength(1);
+    expect(fake.upstream.requests).toHaveLength(1);
   });
 
   it('never retries a write after a connection reset', async () => {
-    upstream.reply('reset', ok({ job_instance_id: 1 }));
+    fake.upstream.reply('reset', ok({ job_instance_id: 1 }));
     expect((await rejection(makeCaller().call(executeJobPlan, plan, adminCtx))).kind).toBe('network');
-    expect(upstream.requests).toHaveLength(1);
+    expect(fake.upstream.requests).toHaveLength(1);
   });
 });
 
@@ -167,7 +154,7 @@ describe('deadline', () => {
     // A virtual clock advanced only by backoff waits: attempt 1 at t=0, wait 990 ms, attempt 2 at
     // t=990, then a 1980 ms wait would end at 2970 > 2500, so no third attempt.
     let clock = 1_000_000;
-    upstream.setDefault(gateway502);
+    fake.upstream.setDefault(gateway502);
     const caller = makeCaller({
       now: () => clock,
       sleep: async (ms) => {
@@ -177,7 +164,7 @@ describe('deadline', () => {
     });
     const err = await rejection(caller.call(searchBusiness, biz, { ...adminCtx, deadline: clock + 2500 }));
     expect(err.upstream.httpStatus).toBe(502);
-    expect(upstream.requests).toHaveLength(2);
+    expect(fake.upstream.requests).toHaveLength(2);
   });
 
   it('makes no call at all once the deadline has passed', async () => {
@@ -186,28 +173,28 @@ describe('deadline', () => {
     );
     expect(err.kind).toBe('timeout');
     expect(err.message).toBe('cmdb.search_business did not answer before the request deadline');
-    expect(upstream.requests).toHaveLength(0);
+    expect(fake.upstream.requests).toHaveLength(0);
   });
 
   it('cuts a hanging attempt at the deadline and does not retry it', async () => {
-    upstream.setDefault('hang');
+    fake.upstream.setDefault('hang');
     const caller = makeCaller({ timeoutMs: 10_000 });
     const err = await rejection(
       caller.call(searchBusiness, biz, { ...adminCtx, deadline: Date.now() + 200 }),
     );
     expect(err.kind).toBe('timeout');
     expect(err.message).toMatch(/deadline/);
-    expect(upstream.requests).toHaveLength(1);
+    expect(fake.upstream.requests).toHaveLength(1);
   });
 
   it('stops when the caller cancels', async () => {
-    upstream.setDefault('hang');
+    fake.upstream.setDefault('hang');
     const controller = new AbortController();
     const pending = makeCaller().call(searchBusiness, biz, { ...adminCtx, signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     const err = await rejection(pending);
     expect([err.kind, err.message]).toEqual(['timeout', 'cmdb.search_business was cancelled']);
-    expect(upstream.requests).toHaveLength(1);
+    expect(fake.upstream.requests).toHaveLength(1);
   });
 });
 
@@ -221,32 +208,32 @@ describe('circuit breaker', () => {
       breaker: { threshold: 3, halfOpenAfterMs: 200 },
       onCall: (e) => events.push(e),
     });
-    upstream.setDefault(gateway502);
+    fake.upstream.setDefault(gateway502);
     for (let i = 0; i < 3; i++) await rejection(caller.call(searchBusiness, biz, adminCtx));
     expect(caller.health().cmdb).toBe('open');
     expect(caller.health().job).toBe('closed');
 
     const fast = await rejection(caller.call(searchBusiness, biz, adminCtx));
     expect([fast.kind, fast.extensions.code]).toEqual(['unavailable', 'UPSTREAM_UNAVAILABLE']);
-    expect(upstream.requests).toHaveLength(3);
+    expect(fake.upstream.requests).toHaveLength(3);
     expect(events.at(-1)?.outcome).toBe('unavailable');
 
     await sleep(250);
-    upstream.setDefault(ok({ count: 5 }));
+    fake.upstream.setDefault(ok({ count: 5 }));
     await expect(caller.call(searchBusiness, biz, adminCtx)).resolves.toEqual({ count: 5 });
     expect(caller.health().cmdb).toBe('closed');
-    expect(upstream.requests).toHaveLength(4);
+    expect(fake.upstream.requests).toHaveLength(4);
   });
 
   it('opens again when the half-open probe fails', async () => {
     const caller = makeCaller({ retry: { maxAttempts: 1 }, breaker: { threshold: 2, halfOpenAfterMs: 200 } });
-    upstream.setDefault('reset');
+    fake.upstream.setDefault('reset');
     for (let i = 0; i < 2; i++) await rejection(caller.call(searchBusiness, biz, adminCtx));
     await sleep(250);
     expect((await rejection(caller.call(searchBusiness, biz, adminCtx))).kind).toBe('network');
     expect(caller.health().cmdb).toBe('open');
     expect((await rejection(caller.call(searchBusiness, biz, adminCtx))).kind).toBe('unavailable');
-    expect(upstream.requests).toHaveLength(3);
+    expect(fake.upstream.requests).toHaveLength(3);
   });
 
   it('stops retrying a read as soon as the circuit opens', async () => {
@@ -254,14 +241,14 @@ describe('circuit breaker', () => {
       retry: { maxAttempts: 5 },
       breaker: { threshold: 2, halfOpenAfterMs: 10_000 },
     });
-    upstream.setDefault(gateway502);
+    fake.upstream.setDefault(gateway502);
     expect((await rejection(caller.call(searchBusiness, biz, adminCtx))).kind).toBe('unavailable');
-    expect(upstream.requests).toHaveLength(2);
+    expect(fake.upstream.requests).toHaveLength(2);
   });
 
   it('is not opened by business errors, auth errors or 4xx answers', async () => {
     const caller = makeCaller({ retry: { maxAttempts: 1 }, breaker: { threshold: 2 } });
-    upstream.reply(
+    fake.upstream.reply(
       { json: { result: false, code: 1199006, message: 'bad' } },
       { status: 403, json: { code: 1640301, code_name: 'APP_NO_PERMISSION', message: 'no' } },
       {
@@ -278,22 +265,22 @@ describe('circuit breaker', () => {
 
 describe('in-flight bound', () => {
   it('keeps at most maxInFlightPerSystem requests of one system on the wire', async () => {
-    upstream.setDefault({ json: { result: true, data: {} }, delayMs: 50 });
+    fake.upstream.setDefault({ json: { result: true, data: {} }, delayMs: 50 });
     const caller = makeCaller({ maxInFlightPerSystem: 2 });
     await Promise.all(Array.from({ length: 6 }, () => caller.call(searchBusiness, biz, adminCtx)));
-    expect(upstream.requests).toHaveLength(6);
-    expect(upstream.maxConcurrent()).toBe(2);
+    expect(fake.upstream.requests).toHaveLength(6);
+    expect(fake.upstream.maxConcurrent()).toBe(2);
   });
 
   it('gives up waiting for a slot when the deadline passes, without calling', async () => {
-    upstream.reply('hang');
+    fake.upstream.reply('hang');
     const caller = makeCaller({ maxInFlightPerSystem: 1, timeoutMs: 10_000 });
     const blocker = rejection(caller.call(searchBusiness, biz, { ...adminCtx, deadline: Date.now() + 400 }));
     const queued = await rejection(
       caller.call(searchBusiness, biz, { ...adminCtx, deadline: Date.now() + 100 }),
     );
     expect(queued.message).toMatch(/deadline/);
-    expect(upstream.requests).toHaveLength(1);
+    expect(fake.upstream.requests).toHaveLength(1);
     expect((await blocker).kind).toBe('timeout');
   });
 });
