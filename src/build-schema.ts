@@ -2,16 +2,19 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema as buildTypeGraphQLSchema } from 'type-graphql';
 import { resolvers } from '../resolvers';
+import { leanFieldResolvers } from './lean-resolvers';
 
 /**
  * Builds the executable schema from the resolver classes. Arguments are validated in code (bad
  * input is BAD_USER_INPUT naming the field), not by class-validator.
  */
 export async function buildSchema(): Promise<GraphQLSchema> {
-  const schema = await buildTypeGraphQLSchema({ resolvers, validate: false, emitSchemaFile: false });
+  const options = { resolvers, validate: false, emitSchemaFile: false } as const;
+  const schema = await buildTypeGraphQLSchema(options);
   // type-graphql has no decorator for the root types; their descriptions are set here.
   const query = schema.getQueryType();
   if (query)
     query.description = 'Reads over BlueKing: who is calling, businesses, topology, hosts, agents and apps.';
+  leanFieldResolvers(schema, options);
   return schema;
 }
