@@ -16,28 +16,21 @@ async function businessIdOf(host: HostRef, ctx: GraphQLContext): Promise<string 
   return rows[0]?.businessId ?? null;
 }
 
+const NO_TOPO: HostTopoRef = { sets: [], modules: [] };
+
 /**
  * A host's sets and modules. Hosts from a list_biz_hosts_topo page carry them already: then the
- * answer is synchronous (no promise per host on large pages); otherwise CMDB is asked, batched.
+ * answer is synchronous and allocates nothing (no promise or copy per host on large pages);
+ * otherwise CMDB is asked, batched.
  */
-function topoOf(host: HostRef, ctx: GraphQLContext): HostPlacement | Promise<HostPlacement> {
-  if (host.topo && host.businessId) return { bizId: host.businessId, topo: host.topo };
+function topoOf(host: HostRef, ctx: GraphQLContext): HostTopoRef | Promise<HostTopoRef> {
+  if (host.topo && host.businessId) return host.topo;
   return (async () => {
     const bizId = await businessIdOf(host, ctx);
     const full = bizId ? await ctx.loaders.hostInBiz.load(inBizKey(bizId, host.id)) : null;
-    return { bizId, topo: full?.topo ?? { sets: [], modules: [] } };
+    return full?.topo ?? NO_TOPO;
   })();
 }
-
-interface HostPlacement {
-  bizId: string | null;
-  topo: HostTopoRef;
-}
-
-const setsOf = ({ bizId, topo }: HostPlacement): SetRef[] =>
-  bizId ? topo.sets.map((s) => ({ ...s, businessId: bizId })) : [];
-const modulesOf = ({ bizId, topo }: HostPlacement): ModuleRef[] =>
-  bizId ? topo.modules.map((m) => ({ ...m, businessId: bizId })) : [];
 
 @Resolver(() => Host)
 export class HostResolver {
@@ -66,14 +59,14 @@ export class HostResolver {
 
   @FieldResolver(() => [BkSet], { description: 'The sets the host is in (through its modules).' })
   sets(@Root() host: HostRef, @Ctx() ctx: GraphQLContext): SetRef[] | Promise<SetRef[]> {
-    const placement = topoOf(host, ctx);
-    return placement instanceof Promise ? placement.then(setsOf) : setsOf(placement);
+    const topo = topoOf(host, ctx);
+    return topo instanceof Promise ? topo.then((t) => t.sets) : topo.sets;
   }
 
   @FieldResolver(() => [BkModule], { description: 'The modules the host is in.' })
   modules(@Root() host: HostRef, @Ctx() ctx: GraphQLContext): ModuleRef[] | Promise<ModuleRef[]> {
-    const placement = topoOf(host, ctx);
-    return placement instanceof Promise ? placement.then(modulesOf) : modulesOf(placement);
+    const topo = topoOf(host, ctx);
+    return topo instanceof Promise ? topo.then((t) => t.modules) : topo.modules;
   }
 
   @FieldResolver(() => Agent, {

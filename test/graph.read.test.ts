@@ -107,6 +107,42 @@ describe('the canonical `hosts` query', () => {
   });
 });
 
+describe("a page host's sets and modules", () => {
+  it('lead on to their own business and set, as the sandbox places each host', async () => {
+    const [biz] = await normalBusinesses();
+    const bizId = String(biz!.bk_biz_id);
+    const truth = await bizHostsTopo(biz!.bk_biz_id);
+    type Placed = {
+      id: string;
+      sets: { id: string; business: { id: string } }[];
+      modules: { id: string; set: { id: string }; business: { id: string } }[];
+    };
+    const res = await server.graphql(
+      `query($biz: ID!) { business(id: $biz) { hosts(first: 50) { nodes {
+        id sets { id business { id } } modules { id set { id } business { id } } } } } }`,
+      { biz: bizId },
+      NO_CACHE,
+    );
+    const body = res.body as { errors?: unknown; data: { business: { hosts: { nodes: Placed[] } } } };
+
+    expect(body.errors).toBeUndefined();
+    const nodes = body.data.business.hosts.nodes;
+    expect(nodes.length).toBe(Math.min(50, truth.length));
+    for (const node of nodes) {
+      const placed = truth.find((t) => String(t.host.bk_host_id) === node.id)!;
+      const setOfModule = new Map(
+        placed.topo.flatMap((s) => s.module.map((m) => [String(m.bk_module_id), String(s.bk_set_id)])),
+      );
+      expect(node.sets.map((s) => s.business.id)).toEqual(node.sets.map(() => bizId));
+      expect(node.modules.map((m) => m.business.id)).toEqual(node.modules.map(() => bizId));
+      expect(node.modules.map((m) => [m.id, m.set.id])).toEqual(
+        node.modules.map((m) => [m.id, setOfModule.get(m.id)]),
+      );
+      expect(node.modules.length).toBe(setOfModule.size);
+    }
+  });
+});
+
 describe('host field projection', () => {
   it('answers each selected host field as CMDB stores it when only some fields are fetched', async () => {
     const [biz] = await normalBusinesses();

@@ -9,7 +9,7 @@ import { fetchWindow } from '../pagination';
 import type { Host, HostRelation, HostTopo, Page } from '../upstream/domain';
 import { chunk, mapBounded } from '../upstream/mapping';
 import { afterCurrentWave, asError, cached, cachedMany, groupBy, stableKey, type LoaderDeps } from './deps';
-import type { HostRef, HostTopoRef } from './refs';
+import type { HostRef, HostTopoRef, ModuleRef, SetRef } from './refs';
 
 /** What a host list can be narrowed by (GraphQL `HostFilter`, or a topology node). */
 export interface HostQuery {
@@ -37,7 +37,12 @@ export interface HostPageKey {
  * every host once more).
  */
 function hostRef(t: HostTopo, businessId: string, withTopo: boolean): HostRef {
-  return asHostRef(t.host, businessId, withTopo ? { sets: t.sets, modules: t.modules } : undefined);
+  if (!withTopo) return asHostRef(t.host, businessId);
+  const sets = t.sets as SetRef[];
+  const modules = t.modules as ModuleRef[];
+  for (const s of sets) s.businessId = businessId;
+  for (const m of modules) m.businessId = businessId;
+  return asHostRef(t.host, businessId, { sets, modules });
 }
 
 /** Extends a freshly mapped host in place (see hostRef). */

@@ -5,9 +5,10 @@ import type { Business, Host, TopoNode } from '../upstream/domain';
  * the few facts a nested field needs to find its data (which business a host or set belongs to).
  */
 
+/** A host's sets and modules, each already knowing its business (so fields hand them out as they are). */
 export interface HostTopoRef {
-  sets: { id: string; name: string }[];
-  modules: { id: string; name: string; setId: string }[];
+  sets: SetRef[];
+  modules: ModuleRef[];
 }
 
 export interface HostRef extends Host {
