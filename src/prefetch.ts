@@ -32,9 +32,14 @@ export function prefetchBusinessChildren(loaders: Loaders, bizId: string, info: 
           const args = getArgumentValues(field, node, info.variableValues) as Parameters<
             typeof hostPageRequest
           >[1];
-          const page = loaders.hostPages.load(hostPageRequest(bizId, args, [node], info.fragments).key);
-          // The page's agent states too (GSE needs only the hosts, not the business).
-          started.push(page.then((p) => preloadAgents(loaders, p.items, [node], info.fragments)));
+          const { key } = hostPageRequest(bizId, args, [node], info.fragments);
+          // The page's agent states too (GSE needs only the hosts, not the business). The
+          // resolver gets the page once the GSE request is on the wire (see preloadAgents).
+          const page = loaders.hostPages
+            .load(key)
+            .then((p) => preloadAgents(loaders, p.items, [node], info.fragments).then(() => p));
+          loaders.hostPages.clear(key).prime(key, page);
+          started.push(page);
           break;
         }
         case 'sets':
