@@ -35,8 +35,21 @@ export const afterCurrentWave = (dispatch: () => void): void => {
   setImmediate(dispatch);
 };
 
-/** JSON with sorted object keys: equal queries give equal loader and cache keys. */
+const stableKeys = new WeakMap<object, string>();
+
+/**
+ * JSON with sorted object keys: equal queries give equal loader and cache keys. Memoised per
+ * object, since one loader key is keyed, grouped and matched several times per batch; loader keys
+ * and their parts are never changed once built.
+ */
 export function stableKey(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return sortedJson(value);
+  let key = stableKeys.get(value);
+  if (key === undefined) stableKeys.set(value, (key = sortedJson(value)));
+  return key;
+}
+
+function sortedJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(
