@@ -4,6 +4,7 @@ import { Business } from '../schema/business.type';
 import { Host } from '../schema/host.type';
 import { BkModule } from '../schema/module.type';
 import { BkSet } from '../schema/set.type';
+import { prefetchedAgent } from '../src/agents';
 import type { GraphQLContext } from '../src/context';
 import { inBizKey } from '../src/loaders/host.loaders';
 import type { HostRef, HostTopoRef, ModuleRef, SetRef } from '../src/loaders/refs';
@@ -74,9 +75,7 @@ export class HostResolver {
     description: "The host's GSE agent. Batched across every host of the response into the fewest GSE calls.",
   })
   agent(@Root() host: HostRef, @Ctx() ctx: GraphQLContext) {
-    const known = ctx.loaders.agentsByHost.get(host.id);
-    if (known === undefined) return ctx.loaders.agent.load(host);
-    if (known instanceof Error) throw known;
-    return known;
+    const prefetched = prefetchedAgent(ctx.loaders, host.id);
+    return prefetched === undefined ? ctx.loaders.agent.load(host) : prefetched;
   }
 }

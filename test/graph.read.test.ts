@@ -107,6 +107,46 @@ describe('the canonical `hosts` query', () => {
   });
 });
 
+describe('a page host with nothing to ask GSE with', () => {
+  // Without an agent id or an inner IP there is nothing to ask GSE with.
+  const setGseKeys = async (hostId: number, keys: { bk_agent_id: string; bk_host_innerip: string }) => {
+    const res = await fetch(`${server.sandboxUrl}/_sandbox/cmdb/hosts/${hostId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(keys),
+    });
+    expect(res.status).toBe(200);
+  };
+
+  it("reports its agent as UNKNOWN, within the page's one GSE call", async () => {
+    const [biz] = await normalBusinesses();
+    const [first] = await bizHostsTopo(biz!.bk_biz_id);
+    const id = first!.host.bk_host_id;
+    await setGseKeys(id, { bk_agent_id: '', bk_host_innerip: '' });
+    try {
+      let body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const calls = await callsOf(async () => {
+        ({ body } = await server.graphql(
+          `query($biz: ID!) { business(id: $biz) { hosts(first: 20) { nodes { id agent { status alive } } } } }`,
+          { biz: String(biz!.bk_biz_id) },
+          NO_CACHE,
+        ));
+      });
+
+      expect(body.errors).toBeUndefined();
+      expect(calls['gse.list_agent_state']).toBe(1);
+      const nodes = body.data.business.hosts.nodes as { id: string; agent: { status: string } }[];
+      expect(nodes.find((n) => n.id === String(id))!.agent).toEqual({ status: 'UNKNOWN', alive: false });
+      expect(nodes.filter((n) => n.agent.status === 'UNKNOWN').length).toBe(1);
+    } finally {
+      await setGseKeys(id, {
+        bk_agent_id: first!.host.bk_agent_id,
+        bk_host_innerip: first!.host.bk_host_innerip,
+      });
+    }
+  });
+});
+
 describe("a page host's sets and modules", () => {
   it('lead on to their own business and set, as the sandbox places each host', async () => {
     const [biz] = await normalBusinesses();

@@ -74,18 +74,6 @@ export function newGeneration(): string {
 }
 
 /**
- * The storage key: the kind stays readable, everything else (tenant, user, generations, the
- * caller's key, which may hold a token) goes through sha256, so keys are short and secret-free.
- */
-function storageKey(kind: CacheKind, parts: readonly string[], hashed: boolean): string {
-  // In process memory no one else ever sees a key: hashing would only cost (a 1000-host answer
-  // stores 1000 agent entries), so memory keys are the joined parts.
-  return hashed
-    ? `c:${kind}:${createHash('sha256').update(JSON.stringify(parts)).digest('base64url')}`
-    : `c:${kind}:${parts.join('\u0001')}`;
-}
-
-/**
  * The cache as one GraphQL request sees it: its identity is folded into every key, and the
  * generation counters it needs are read once and memoised for the rest of the request.
  */
@@ -108,11 +96,7 @@ export class RequestCache {
   ): Promise<T> {
     const ttl = this.core.ttlMs(kind);
     const gens = ttl > 0 ? await this.generationsFor(kind, opts.bizId) : null;
-    const sKey = storageKey(
-      kind,
-      this.keyParts(gens ?? 'uncached', key, opts),
-      this.core.store.kind === 'redis',
-    );
+    const sKey = this.storageKeyFn(kind, gens ?? 'uncached', opts)(key);
     // A load in flight (or loaded and not yet stored) is at least as fresh as the store: join it
     // first, so a value written a moment ago never loses to the older one its write replaces.
     const joined = this.joinable(sKey);
@@ -152,9 +136,7 @@ export class RequestCache {
     const unique = [...new Set(keys)];
     const ttl = this.core.ttlMs(kind);
     const gens = ttl > 0 ? await this.generationsFor(kind, opts.bizId) : null;
-    const sKeys = unique.map((k) =>
-      storageKey(kind, this.keyParts(gens ?? 'uncached', k, opts), this.core.store.kind === 'redis'),
-    );
+    const sKeys = unique.map(this.storageKeyFn(kind, gens ?? 'uncached', opts));
     const found = new Map<string, T>();
     const pending: Promise<void>[] = [];
     const join = (key: string, joined: Promise<unknown>) =>
@@ -222,14 +204,27 @@ export class RequestCache {
     return new Map(unique.filter((k) => found.has(k)).map((k) => [k, found.get(k) as T]));
   }
 
-  private keyParts(gens: string, key: string, opts: LoadOptions): string[] {
-    return [
+  /**
+   * The storage key of a caller's key: the kind stays readable, everything else (tenant, user,
+   * generations, business, the caller's key, which may hold a token) goes through sha256 in Redis,
+   * so keys there are short and secret-free. In process memory no one else ever sees a key:
+   * hashing would only cost (a 1000-host answer stores 1000 agent entries), so memory keys are the
+   * joined parts, their common prefix built once per batch.
+   */
+  private storageKeyFn(kind: CacheKind, gens: string, opts: LoadOptions): (key: string) => string {
+    const parts = [
       this.scope.tenantId ?? '',
       opts.shared ? '\u0000shared' : (this.scope.username ?? '\u0000anonymous'),
       gens,
       opts.bizId ?? '',
-      key,
     ];
+    if (this.core.store.kind === 'redis')
+      return (key) =>
+        `c:${kind}:${createHash('sha256')
+          .update(JSON.stringify([...parts, key]))
+          .digest('base64url')}`;
+    const prefix = `c:${kind}:${parts.join('\u0001')}\u0001`;
+    return (key) => prefix + key;
   }
 
   /**

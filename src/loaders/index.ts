@@ -9,7 +9,7 @@ import type {
   Page,
   TopoNode,
 } from '../upstream/domain';
-import { agentLoader } from './agent.loader';
+import { agentBatch, agentLoader, type AgentBatch, type AgentKey } from './agent.loader';
 import { appByCodeLoader } from './app.loader';
 import { businessByIdLoader } from './business.loaders';
 import type { LoaderDeps } from './deps';
@@ -53,7 +53,9 @@ export interface Loaders {
   hostPages: DataLoader<HostPageKey, Page<HostRef>, string>;
   hostBiz: DataLoader<string, HostRelation[]>;
   hostInBiz: DataLoader<string, HostRef | null>;
-  agent: DataLoader<Pick<HostRef, 'id' | 'agentId' | 'cloudId' | 'innerIp'>, AgentState | null, string>;
+  agent: DataLoader<AgentKey, AgentState | null, string>;
+  /** The agent loader's batch, for a caller that already holds a whole batch of hosts (src/agents.ts). */
+  agentBatch: AgentBatch;
   setsByBiz: DataLoader<string, BkSet[]>;
   modulesByBiz: DataLoader<string, BkModule[]>;
   topologyByBiz: DataLoader<string, TopoNode[]>;
@@ -68,6 +70,8 @@ export interface Loaders {
    * (see src/agents.ts). Per request, never shared.
    */
   agentsByHost: Map<string, AgentState | null | Error>;
+  /** The prefetch's GSE batch, by host id, while it is in flight; it fills `agentsByHost`. */
+  agentsPending: Map<string, Promise<void>>;
 }
 
 export function createLoaders(deps: LoaderDeps): Loaders {
@@ -79,12 +83,14 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   const hostPages = hostPagesLoader(deps, primeHosts);
   const relationsByBiz = relationsByBizLoader(deps);
   const prefetchedRelations = new Set<string>();
+  const agents = agentBatch(deps);
   return {
     businessById: businessByIdLoader(deps),
     hostPages,
     hostBiz: hostBizLoader(deps),
     hostInBiz,
-    agent: agentLoader(deps),
+    agent: agentLoader(agents),
+    agentBatch: agents,
     setsByBiz: setsByBizLoader(deps),
     modulesByBiz: modulesByBizLoader(deps),
     topologyByBiz: topologyByBizLoader(deps),
@@ -93,5 +99,6 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     appByCode: appByCodeLoader(deps),
     prefetchedRelations,
     agentsByHost: new Map(),
+    agentsPending: new Map(),
   };
 }
