@@ -51,15 +51,11 @@ export function prefetchedAgent(
   loaders: Loaders,
   hostId: string,
 ): AgentState | null | Promise<AgentState | null> | undefined {
-  const known = loaders.agentsByHost.get(hostId);
-  if (known !== undefined) {
-    if (known instanceof Error) throw known;
-    return known;
-  }
-  const pending = loaders.agentsPending.get(hostId);
-  return pending?.then(() => {
+  const settled = (): AgentState | null => {
     const state = loaders.agentsByHost.get(hostId);
     if (state instanceof Error) throw state;
     return state ?? null;
-  });
+  };
+  if (loaders.agentsByHost.has(hostId)) return settled();
+  return loaders.agentsPending.get(hostId)?.then(settled);
 }

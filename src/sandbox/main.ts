@@ -1,5 +1,5 @@
 import { ConfigError, loadSandboxConfig } from '../config';
-import { startSandbox } from './server';
+import { startConfiguredSandbox } from './server';
 
 /** `npm run sandbox`: the embedded BlueKing on its own, configured from SANDBOX_* variables. */
 async function main(): Promise<void> {
@@ -13,16 +13,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const sandbox = await startSandbox({
-    seed: config.seed,
-    hosts: config.hosts,
-    jobMs: config.jobMs,
-    watchTimeoutMs: config.watchTimeoutMs,
-    appCode: config.appCode,
-    appSecret: config.appSecret,
-    host: config.host,
-    port: config.port,
-  });
+  const sandbox = await startConfiguredSandbox(config, { host: config.host, port: config.port });
   process.stdout.write(
     `BlueKing sandbox listening on ${sandbox.url} (app ${config.appCode}; bk_tokens token-admin, token-alice, token-bob; access_tokens at-admin, at-alice, at-bob)\n`,
   );

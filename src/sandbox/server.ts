@@ -440,8 +440,11 @@ function gatewayErrorFor(status: number): Reply {
   }
 }
 
-/** The sandbox of sandbox mode: in-process, on a free loopback port, sized and seeded by the config. */
-export function startEmbeddedSandbox(config: SandboxConfig): Promise<Sandbox> {
+/** A sandbox sized, seeded and credentialed by the config, listening where `listen` says. */
+export function startConfiguredSandbox(
+  config: SandboxConfig,
+  listen: { host: string; port: number },
+): Promise<Sandbox> {
   return startSandbox({
     seed: config.seed,
     hosts: config.hosts,
@@ -449,7 +452,11 @@ export function startEmbeddedSandbox(config: SandboxConfig): Promise<Sandbox> {
     watchTimeoutMs: config.watchTimeoutMs,
     appCode: config.appCode,
     appSecret: config.appSecret,
-    host: '127.0.0.1',
-    port: 0,
+    ...listen,
   });
+}
+
+/** The sandbox of sandbox mode: in-process, on a free loopback port. */
+export function startEmbeddedSandbox(config: SandboxConfig): Promise<Sandbox> {
+  return startConfiguredSandbox(config, { host: '127.0.0.1', port: 0 });
 }
