@@ -89,8 +89,9 @@ export function listBizHosts(ctx: SandboxContext): ApiDef {
     const topoFiltered = setIds || moduleIds || setCond || moduleCond;
     const inTopo = hostsIn(ctx, bizId, topoFiltered ? topoWhere(ctx, bizId, setOk, moduleOk).modules : null);
     const hosts = byHost ? inTopo.filter(byHost) : inTopo;
-    // Hosts are in bk_host_id order, so without page.sort this is the page as it is (no copy).
-    const sorted = sortRows(hosts, page.sort, 'bk_host_id');
+    // Hosts are in bk_host_id order (the index's lists and distinctHosts are; filter keeps order),
+    // so without page.sort, or sorted by bk_host_id, this is the page as it is (no copy).
+    const sorted = sortRows(hosts, page.sort, 'bk_host_id', true);
     return { count: hosts.length, info: slicePage(sorted, page).map((h) => project(h, fields)) };
   });
 }
@@ -164,7 +165,8 @@ export function findHostByTopo(ctx: SandboxContext): ApiDef {
       cmdbIndex(ctx.data).hostById,
       (r) => r[key] === instId,
     );
-    const sorted = sortRows(hosts, page.sort, 'bk_host_id');
+    // distinctHosts lists hosts in bk_host_id order.
+    const sorted = sortRows(hosts, page.sort, 'bk_host_id', true);
     return { count: hosts.length, info: slicePage(sorted, page).map((h) => project(h, fields)) };
   });
 }
