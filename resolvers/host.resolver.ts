@@ -4,7 +4,7 @@ import { Business } from '../schema/business.type';
 import { Host } from '../schema/host.type';
 import { BkModule } from '../schema/module.type';
 import { BkSet } from '../schema/set.type';
-import { prefetchedAgent } from '../src/agents';
+import { startedAgent } from '../src/agents';
 import type { GraphQLContext } from '../src/context';
 import { inBizKey } from '../src/loaders/host.loaders';
 import type { HostRef, HostTopoRef, ModuleRef, SetRef } from '../src/loaders/refs';
@@ -75,7 +75,7 @@ export class HostResolver {
     description: "The host's GSE agent. Batched across every host of the response into the fewest GSE calls.",
   })
   agent(@Root() host: HostRef, @Ctx() ctx: GraphQLContext) {
-    const prefetched = prefetchedAgent(ctx.loaders, host.id);
-    return prefetched === undefined ? ctx.loaders.agent.load(host) : prefetched;
+    const started = startedAgent(ctx.loaders, host.id);
+    return started === undefined ? ctx.loaders.agent.load(host) : started;
   }
 }

@@ -40,7 +40,11 @@ const NEEDS: Readonly<Record<string, readonly string[]>> = {
 
 /** The projection a host connection field needs (its `nodes { ... }` and `edges { node { ... } }`). */
 export function hostProjectionOf(connection: readonly FieldNode[], fragments: Fragments): HostProjection {
-  const hostFields = selectedHostFields(connection, fragments);
+  return projectionOf(selectedHostFields(connection, fragments));
+}
+
+/** The projection for the Host fields a list's items select (see `selectedHostFields`). */
+export function projectionOf(hostFields: ReadonlySet<string>): HostProjection {
   const fields = new Set<string>(['bk_host_id']);
   for (const name of hostFields) {
     const needs = NEEDS[name];

@@ -1,5 +1,5 @@
 import type { FieldNode } from 'graphql';
-import { hostProjectionOf } from './host-fields';
+import { projectionOf, selectedHostFields } from './host-fields';
 import { hostQueryOf, type HostFilterInput } from './host-query';
 import type { HostPageKey } from './loaders';
 import { readPageArgs, type PageArgsInput, type PageRequest } from './pagination';
@@ -11,7 +11,8 @@ export const HOST_PAGE_ARGS = { defaultFirst: 100, maxFirst: 500 } as const;
 /**
  * The loader key and window of `Business.hosts`. The resolver and the prefetch in
  * `business(id)` (src/prefetch.ts) both build it here: only equal keys share one upstream call.
- * When the items are not selected the key asks for the total only (`limit: 0`).
+ * When the items are not selected the key asks for the total only (`limit: 0`); when they read
+ * `agent`, the key says so and the loader starts the page's GSE batch itself.
  */
 export function hostPageRequest(
   bizId: string,
@@ -21,9 +22,11 @@ export function hostPageRequest(
 ): { key: HostPageKey; window: PageRequest } {
   const window = readPageArgs(args, HOST_PAGE_ARGS);
   const query = hostQueryOf(args.filter);
-  const key: HostPageKey = selects(connection, fragments, ['nodes', 'edges'])
-    ? { bizId, query, ...window, projection: hostProjectionOf(connection, fragments) }
-    : { bizId, query, offset: 0, limit: 0 };
+  if (!selects(connection, fragments, ['nodes', 'edges']))
+    return { key: { bizId, query, offset: 0, limit: 0 }, window };
+  const hostFields = selectedHostFields(connection, fragments);
+  const key: HostPageKey = { bizId, query, ...window, projection: projectionOf(hostFields) };
+  if (hostFields.has('agent')) key.agents = true;
   return { key, window };
 }
 

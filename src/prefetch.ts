@@ -1,5 +1,4 @@
 import { getArgumentValues, getNamedType, isObjectType, type GraphQLResolveInfo } from 'graphql';
-import { preloadAgents } from './agents';
 import { hostCountKey, hostPageRequest } from './host-page';
 import type { Loaders } from './loaders';
 import { selectedFields, selects } from './selection';
@@ -8,7 +7,7 @@ import { selectedFields, selects } from './selection';
  * Starts the reads a Business's selected fields will make, while `business(id)` itself is still
  * being looked up. GraphQL resolves a child only after its parent, but the host page, totals,
  * sets, modules, topology and relation index of a business depend only on its id (and the host
- * page's agent states only on the page): asking for them at once takes a whole upstream round trip
+ * page's agent states, which its loader asks for, only on the page): asking for them at once takes a whole upstream round trip
  * off the critical path. The loads go through the same
  * per-request DataLoaders (same keys) the child resolvers use, so the children get these very
  * promises and no call is made twice. When the business turns out unknown or hidden, the started
@@ -32,14 +31,9 @@ export function prefetchBusinessChildren(loaders: Loaders, bizId: string, info: 
           const args = getArgumentValues(field, node, info.variableValues) as Parameters<
             typeof hostPageRequest
           >[1];
-          const { key } = hostPageRequest(bizId, args, [node], info.fragments);
-          // The page's agent states too (GSE needs only the hosts, not the business). The
-          // resolver gets the page once the GSE request is on the wire (see preloadAgents).
-          const page = loaders.hostPages
-            .load(key)
-            .then((p) => preloadAgents(loaders, p.items, [node], info.fragments).then(() => p));
-          loaders.hostPages.clear(key).prime(key, page);
-          started.push(page);
+          // When the items read `agent`, the loader starts the page's GSE batch as soon as the
+          // page is in (GSE needs only the hosts, not the business).
+          started.push(loaders.hostPages.load(hostPageRequest(bizId, args, [node], info.fragments).key));
           break;
         }
         case 'sets':

@@ -252,6 +252,46 @@ describe('the canonical `fleet` query', () => {
   });
 });
 
+describe('host lists that share hosts', () => {
+  it('ask GSE once, for each host once, and answer the same agent in every list', async () => {
+    type Lists = { id: string; few: { nodes: AgentNode[] }; more: { nodes: AgentNode[] } }[];
+    type AgentNode = { id: string; agent: { status: string; alive: boolean } };
+    let body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const calls = await callsOf(async () => {
+      ({ body } = await server.graphql(
+        `{ businesses(first: 3) { nodes { id
+            few: hosts(first: 5) { nodes { id agent { status alive } } }
+            more: hosts(first: 10) { nodes { id agent { status alive } } } } } }`,
+        {},
+        NO_CACHE,
+      ));
+    });
+    expect(body.errors).toBeUndefined();
+    expect(calls['gse.list_agent_state']).toBe(1);
+
+    const { requests } = (await (await fetch(`${server.sandboxUrl}/_sandbox/requests`)).json()) as {
+      requests: { api: string; body: string | null }[];
+    };
+    const [gse] = requests.filter((r) => r.api === 'gse.list_agent_state');
+    const asked = (JSON.parse(gse!.body!) as { agent_id_list: string[] }).agent_id_list;
+    const nodes = body.data.businesses.nodes as Lists;
+    const distinct = new Set(nodes.flatMap((b) => b.more.nodes.map((h) => h.id)));
+    expect(distinct.size).toBeGreaterThan(5);
+    expect(asked.length).toBe(distinct.size);
+    expect(new Set(asked).size).toBe(asked.length);
+
+    for (const b of nodes) {
+      const truth = await bizHostsTopo(Number(b.id));
+      const codes = await agentStates(truth.map((t) => t.host.bk_agent_id).filter(Boolean));
+      const alive = new Map(
+        truth.map((t) => [String(t.host.bk_host_id), codes.get(t.host.bk_agent_id) === 2] as const),
+      );
+      expect(b.more.nodes.slice(0, b.few.nodes.length)).toEqual(b.few.nodes);
+      for (const h of b.more.nodes) expect(h.agent.alive).toBe(alive.get(h.id));
+    }
+  });
+});
+
 describe('the canonical `topology` query', () => {
   it('counts the hosts of every module from one read of the business relations', async () => {
     const [biz] = await normalBusinesses();

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { AgentState } from '../upstream/domain';
-import { afterCurrentWave, cachedMany, type LoaderDeps } from './deps';
+import { afterIssuedWrites } from '../upstream/http/issued';
+import { afterCurrentWave, asError, cachedMany, type LoaderDeps } from './deps';
 import type { HostRef } from './refs';
 
 export type AgentKey = Pick<HostRef, 'id' | 'agentId' | 'cloudId' | 'innerIp'>;
@@ -22,18 +23,23 @@ export function agentBatch(deps: LoaderDeps): AgentBatch {
   const { gse } = deps.clients;
   return async (hosts) => {
     const keys = hosts.map(cacheKeyOf);
-    const byKey = new Map(keys.map((k, i) => [k, hosts[i]!]));
     const states = await cachedMany(
       deps,
       'agent',
       keys,
       async (missing) => {
-        const queries = missing.map((k) => {
-          const h = byKey.get(k)!;
-          return { hostId: h.id, agentId: h.agentId, cloudId: h.cloudId, ip: h.innerIp || null };
-        });
+        // Every key missing, none twice (a cold or no-cache batch): missing[i] is hosts[i]'s key,
+        // and no index by key is needed.
+        const byKey = missing.length === hosts.length ? null : new Map(keys.map((k, i) => [k, hosts[i]!]));
+        const missingHosts = byKey ? missing.map((k) => byKey.get(k)!) : hosts;
+        const queries = missingHosts.map((h) => ({
+          hostId: h.id,
+          agentId: h.agentId,
+          cloudId: h.cloudId,
+          ip: h.innerIp || null,
+        }));
         const answer = await gse.agentStates(queries, deps.callContext());
-        return new Map(missing.map((k) => [k, answer.get(byKey.get(k)!.id) ?? null]));
+        return new Map(missing.map((k, i) => [k, answer.get(missingHosts[i]!.id) ?? null]));
       },
       { shared: true },
     );
@@ -51,4 +57,38 @@ export function agentLoader(batch: AgentBatch): DataLoader<AgentKey, AgentState 
     cacheKeyFn: cacheKeyOf,
     batchScheduleFn: afterCurrentWave,
   });
+}
+
+/** Agent states a request already asked GSE for in a whole batch, by host id (per request). */
+export interface StartedAgents {
+  /** Answered: the state, or the batch's Error (only the agent fields fail). */
+  readonly byHost: Map<string, AgentState | null | Error>;
+  /** Asked and not answered yet: settles when the batch has filled `byHost`. */
+  readonly pending: Map<string, Promise<void>>;
+}
+
+/**
+ * Starts the agent batch for hosts a loader already holds as a whole (a host page batch): the GSE
+ * request is issued in this very turn of the event loop, instead of after every host was resolved
+ * and loaded one by one and a DataLoader round. Hosts already asked for are not asked again.
+ * Resolves once the request has had its turn to be written (see `afterIssuedWrites`), so the
+ * caller can hand the hosts to their resolvers without delaying it.
+ */
+export function agentStarter(
+  batch: AgentBatch,
+  started: StartedAgents,
+): (hosts: readonly HostRef[]) => Promise<void> {
+  return (all) => {
+    const hosts = all.filter((h) => !started.byHost.has(h.id) && !started.pending.has(h.id));
+    if (hosts.length === 0) return Promise.resolve();
+    const settled = batch(hosts).then(
+      (states) => hosts.forEach((h, i) => started.byHost.set(h.id, states[i] ?? null)),
+      (e: unknown) => {
+        const error = asError(e);
+        for (const h of hosts) started.byHost.set(h.id, error);
+      },
+    );
+    for (const h of hosts) started.pending.set(h.id, settled);
+    return afterIssuedWrites();
+  };
 }

@@ -29,6 +29,11 @@ export interface HostPageKey {
   limit: number;
   /** The host fields to fetch; every field (and the topology) when absent. */
   projection?: HostProjection;
+  /**
+   * The items' agent states are read: the loader hands the hosts of its batch's pages to the
+   * agent batch itself, the moment the pages are in (see `hostPagesLoader`).
+   */
+  agents?: boolean;
 }
 
 /**
@@ -69,6 +74,7 @@ const inBizKey = (bizId: string, hostId: string) => `${bizId}:${hostId}`;
 export function hostPagesLoader(
   deps: LoaderDeps,
   prime: (hosts: HostRef[]) => void,
+  startAgents: (hosts: readonly HostRef[]) => Promise<void>,
 ): DataLoader<HostPageKey, Page<HostRef>, string> {
   const { cmdb } = deps.clients;
 
@@ -135,6 +141,15 @@ export function hostPagesLoader(
       const pages = await mapBounded(tasks, deps.limits.concurrency, ({ window: w }) =>
         fetchPage(w.bizId, w.query, w.offset, w.limit, w.projection ?? FULL_HOST_PROJECTION).catch(asError),
       );
+      // Every page of the batch is in: their hosts' agents go to GSE now, in one batch, before the
+      // resolvers walk the hosts (1000 of them in `businesses { hosts { agent } }`) and load their
+      // agents one by one. The keys resolve once that GSE request is on the wire.
+      const agentHosts = tasks.flatMap((t, i) => {
+        const page = pages[i]!;
+        const wanted = t.group.some((k) => k.agents && windowKey(k) === windowKey(t.window));
+        return wanted && !(page instanceof Error) ? page.items : [];
+      });
+      if (agentHosts.length > 0) await startAgents(agentHosts);
       tasks.forEach((t, i) => {
         const page = pages[i]!;
         for (const k of t.group) {

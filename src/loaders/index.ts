@@ -9,7 +9,7 @@ import type {
   Page,
   TopoNode,
 } from '../upstream/domain';
-import { agentBatch, agentLoader, type AgentBatch, type AgentKey } from './agent.loader';
+import { agentBatch, agentLoader, agentStarter, type AgentKey, type StartedAgents } from './agent.loader';
 import { appByCodeLoader } from './app.loader';
 import { businessByIdLoader } from './business.loaders';
 import type { LoaderDeps } from './deps';
@@ -41,6 +41,7 @@ export { DEFAULT_BATCH_LIMITS, type BatchLimits } from './limits';
  * | Query.host                                | hostBiz        | find_host_biz_relations, ≤500 ids per call       |
  * | Query.host, Host.sets/modules (no topo)   | hostInBiz      | list_biz_hosts_topo by bk_host_id, ≤500 per biz   |
  * | Host.agent                                | agent          | GSE list_agent_state ≤1000 / get_agent_status ≤500|
+ * |                                           |                | (hostPages starts its pages' batch itself)       |
  * | Business.sets, Set.*, Module.set          | setsByBiz      | search_set per business (pages of 200)           |
  * | Business.modules, Set.modules, Module.*   | modulesByBiz   | search_module per business                       |
  * | Business.topology                         | topologyByBiz  | search_biz_inst_topo per business                |
@@ -54,8 +55,6 @@ export interface Loaders {
   hostBiz: DataLoader<string, HostRelation[]>;
   hostInBiz: DataLoader<string, HostRef | null>;
   agent: DataLoader<AgentKey, AgentState | null, string>;
-  /** The agent loader's batch, for a caller that already holds a whole batch of hosts (src/agents.ts). */
-  agentBatch: AgentBatch;
   setsByBiz: DataLoader<string, BkSet[]>;
   modulesByBiz: DataLoader<string, BkModule[]>;
   topologyByBiz: DataLoader<string, TopoNode[]>;
@@ -65,13 +64,11 @@ export interface Loaders {
   /** Businesses whose relation index a parent resolver already asked for (see src/prefetch.ts). */
   prefetchedRelations: Set<string>;
   /**
-   * Agent states the `business(id)` prefetch already has for its host page, by host id, so
-   * `Host.agent` answers without a promise per host when GSE was quicker than the host fields
-   * (see src/agents.ts). Per request, never shared.
+   * Agent states the host page loader asked GSE for as soon as its pages were in, by host id, so
+   * `Host.agent` answers from them (without a promise per host once GSE has answered; see
+   * src/agents.ts). Per request, never shared.
    */
-  agentsByHost: Map<string, AgentState | null | Error>;
-  /** The prefetch's GSE batch, by host id, while it is in flight; it fills `agentsByHost`. */
-  agentsPending: Map<string, Promise<void>>;
+  startedAgents: StartedAgents;
 }
 
 export function createLoaders(deps: LoaderDeps): Loaders {
@@ -80,17 +77,17 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   const primeHosts = (hosts: HostRef[]) => {
     for (const h of hosts) if (h.topo && h.businessId) hostInBiz.prime(inBizKey(h.businessId, h.id), h);
   };
-  const hostPages = hostPagesLoader(deps, primeHosts);
+  const agents = agentBatch(deps);
+  const startedAgents: StartedAgents = { byHost: new Map(), pending: new Map() };
+  const hostPages = hostPagesLoader(deps, primeHosts, agentStarter(agents, startedAgents));
   const relationsByBiz = relationsByBizLoader(deps);
   const prefetchedRelations = new Set<string>();
-  const agents = agentBatch(deps);
   return {
     businessById: businessByIdLoader(deps),
     hostPages,
     hostBiz: hostBizLoader(deps),
     hostInBiz,
     agent: agentLoader(agents),
-    agentBatch: agents,
     setsByBiz: setsByBizLoader(deps),
     modulesByBiz: modulesByBizLoader(deps),
     topologyByBiz: topologyByBizLoader(deps),
@@ -98,7 +95,6 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     nodeHosts: nodeHostsLoader(deps, { hostPages, hostInBiz, relationsByBiz, prefetchedRelations }),
     appByCode: appByCodeLoader(deps),
     prefetchedRelations,
-    agentsByHost: new Map(),
-    agentsPending: new Map(),
+    startedAgents,
   };
 }
