@@ -34,6 +34,11 @@ export interface CacheCore {
   ttlMs(kind: CacheKind): number;
   /** In-flight loads by storage key; `startedAt` lets a no-cache request refuse older loads. */
   readonly inflight: Map<string, Inflight>;
+  /**
+   * performance.now() of the latest load registered in `inflight`: a no-cache request started
+   * after it can join none of them, and skips looking each of its keys up.
+   */
+  lastInflightAt: number;
   readonly counters: CacheCounters;
 }
 
@@ -148,8 +153,9 @@ export class RequestCache {
 
     // Loads in flight first (see getOrLoad), then one store read for the rest.
     const rest: number[] = [];
+    const mayJoin = this.mayJoin();
     unique.forEach((key, i) => {
-      const joined = this.joinable(sKeys[i] as string);
+      const joined = mayJoin ? this.joinable(sKeys[i] as string) : undefined;
       if (joined) join(key, joined);
       else rest.push(i);
     });
@@ -169,7 +175,7 @@ export class RequestCache {
       }
       this.core.counters.misses += 1;
       // Another request may have started loading it while the store was read.
-      const joined = this.joinable(sKey);
+      const joined = mayJoin || cached.length > 0 ? this.joinable(sKey) : undefined;
       if (joined) join(key, joined);
       else toLoad.push({ key, sKey });
     });
@@ -190,6 +196,9 @@ export class RequestCache {
               () => undefined, // the failure reaches the callers through `batch`
             );
       this.registerBatch(toLoad, batch, stored);
+      // Nothing cached or joined (a cold or no-cache batch): the load's own answer is the result,
+      // already in key order, without copying 1000 entries twice.
+      if (toLoad.length === unique.length) return batch.then((loaded) => withOnly(loaded, unique));
       pending.push(
         batch.then((loaded) => {
           for (const { key } of toLoad) {
@@ -202,6 +211,11 @@ export class RequestCache {
     await Promise.all(pending);
     // Callers read the map in their own key order; rebuild it in that order for determinism.
     return new Map(unique.filter((k) => found.has(k)).map((k) => [k, found.get(k) as T]));
+  }
+
+  /** Whether any in-flight load could be joined: a no-cache request joins only newer ones. */
+  private mayJoin(): boolean {
+    return this.core.inflight.size > 0 && (!this.bypass || this.core.lastInflightAt >= this.startedAt);
   }
 
   /**
@@ -284,6 +298,7 @@ export class RequestCache {
   private register<T>(sKey: string, promise: Promise<T>, settled: Promise<unknown> = promise): Promise<T> {
     const entry: Inflight = { join: () => promise, startedAt: performance.now() };
     this.core.inflight.set(sKey, entry);
+    this.core.lastInflightAt = entry.startedAt;
     const forget = () => {
       if (this.core.inflight.get(sKey) === entry) this.core.inflight.delete(sKey);
     };
@@ -303,6 +318,7 @@ export class RequestCache {
     stored: Promise<unknown>,
   ): void {
     const startedAt = performance.now();
+    this.core.lastInflightAt = startedAt;
     const entries = keys.map(({ key, sKey }) => {
       let joined: Promise<T | undefined> | undefined;
       const entry: Inflight = { join: () => (joined ??= batch.then((m) => m.get(key))), startedAt };
@@ -321,4 +337,18 @@ export class RequestCache {
       () => entries.forEach(forget),
     );
   }
+}
+
+/**
+ * `loaded` itself when it holds exactly `keys`' values (what a load usually answers), else a map
+ * of just those, in `keys` order. Keys a load left out, or answered `undefined`, are absent.
+ */
+function withOnly<T>(loaded: Map<string, T>, keys: readonly string[]): Map<string, T> {
+  if (loaded.size === keys.length && keys.every((k) => loaded.get(k) !== undefined)) return loaded;
+  const out = new Map<string, T>();
+  for (const k of keys) {
+    const v = loaded.get(k);
+    if (v !== undefined) out.set(k, v);
+  }
+  return out;
 }
