@@ -153,7 +153,7 @@ export function hostPagesLoader(
       tasks.forEach((t, i) => {
         const page = pages[i]!;
         for (const k of t.group) {
-          const id = stableKey(k);
+          const id = pageKeyOf(k);
           if (k.limit === 0) {
             if (!results.has(id) || results.get(id) instanceof Error)
               results.set(id, page instanceof Error ? page : { count: page.count, items: [] });
@@ -162,14 +162,34 @@ export function hostPagesLoader(
           }
         }
       });
-      return keys.map((k) => results.get(stableKey(k)) ?? new Error('host page was not fetched'));
+      return keys.map((k) => results.get(pageKeyOf(k)) ?? new Error('host page was not fetched'));
     },
-    { cacheKeyFn: stableKey, batchScheduleFn: afterCurrentWave },
+    { cacheKeyFn: pageKeyOf, batchScheduleFn: afterCurrentWave },
   );
 }
 
+const projectionKey = (p: HostProjection) => `${p.topo ? 'topo' : 'plain'}:${p.fields.join(',')}`;
+
 const windowKey = (k: HostPageKey) =>
-  `${k.offset}:${k.limit}:${stableKey(k.projection ?? FULL_HOST_PROJECTION)}`;
+  `${k.offset}:${k.limit}:${projectionKey(k.projection ?? FULL_HOST_PROJECTION)}`;
+
+const pageKeys = new WeakMap<HostPageKey, string>();
+
+/**
+ * A page key's identity, built once per key object. Only the filter is free-form (JSON, which
+ * may hold '|'); every other part is '|'-free, so the joined form is unambiguous. Written out
+ * rather than `stableKey` of the whole key: resolvers build a new key object per business, and
+ * serializing each one generically was a visible part of issuing fleet's 20 page calls.
+ */
+function pageKeyOf(k: HostPageKey): string {
+  let id = pageKeys.get(k);
+  if (id === undefined) {
+    const projection = k.projection ? projectionKey(k.projection) : '*';
+    id = `${k.bizId}|${stableKey(k.query)}|${k.offset}|${k.limit}|${projection}|${k.agents ? 'agents' : ''}`;
+    pageKeys.set(k, id);
+  }
+  return id;
+}
 
 /**
  * Hosts by id within a known business, with their sets and modules: one list_biz_hosts_topo per
