@@ -164,6 +164,8 @@ export class RequestCache {
       cached = await this.core.store.getMany<T>(rest.map((i) => sKeys[i] as string)).catch(() => []);
 
     const toLoad: { key: string; sKey: string }[] = [];
+    // Asked again: loads other requests registered while the store was read count too.
+    const mayJoinNow = this.mayJoin();
     rest.forEach((i, j) => {
       const key = unique[i] as string;
       const sKey = sKeys[i] as string;
@@ -175,7 +177,7 @@ export class RequestCache {
       }
       this.core.counters.misses += 1;
       // Another request may have started loading it while the store was read.
-      const joined = mayJoin || cached.length > 0 ? this.joinable(sKey) : undefined;
+      const joined = mayJoinNow ? this.joinable(sKey) : undefined;
       if (joined) join(key, joined);
       else toLoad.push({ key, sKey });
     });
