@@ -183,6 +183,39 @@ describe.each([
     expect(next).toHaveBeenCalledWith(['y']);
   });
 
+  it('with no-cache joins a batch load that began after the request did, never one that began before', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const gated = (tag: string) =>
+      jest.fn(async (keys: string[]) => {
+        await gate;
+        return new Map(keys.map((k) => [k, `${tag}-${k}`]));
+      });
+
+    // A batch load is in flight once its loader was called.
+    const started = async (loader: jest.Mock) => {
+      while (loader.mock.calls.length === 0) await new Promise((r) => setImmediate(r));
+    };
+
+    const before = gated('before');
+    const older = cache.forRequest(admin).getOrLoadMany('agent', ['j1', 'j2'], before, { shared: true });
+    await started(before);
+    const noCache = cache.forRequest(admin, { bypass: true });
+    const later = gated('later');
+    const newer = cache.forRequest(alice).getOrLoadMany('agent', ['j3'], later, { shared: true });
+    await started(later);
+    const own = gated('own');
+    const mixed = noCache.getOrLoadMany('agent', ['j1', 'j3'], own, { shared: true });
+    release();
+
+    expect([...(await mixed).entries()]).toEqual([
+      ['j1', 'own-j1'],
+      ['j3', 'later-j3'],
+    ]);
+    expect(own).toHaveBeenCalledWith(['j1']);
+    await Promise.all([older, newer]);
+  });
+
   it('serves a batch answer to the next request while its store write is still pending', async () => {
     const first = jest.fn(async (keys: string[]) => new Map(keys.map((k) => [k, `v-${k}`])));
     await cache.forRequest(admin).getOrLoadMany('agent', ['p', 'q'], first, { shared: true });
