@@ -38,12 +38,10 @@ const NEEDS: Readonly<Record<string, readonly string[]>> = {
   modules: [],
 };
 
-/** The projection a host connection field needs (its `nodes { ... }` and `edges { node { ... } }`). */
-export function hostProjectionOf(connection: readonly FieldNode[], fragments: Fragments): HostProjection {
-  return projectionOf(selectedHostFields(connection, fragments));
-}
-
-/** The projection for the Host fields a list's items select (see `selectedHostFields`). */
+/**
+ * The projection a host connection field needs, from the Host fields its items select (its
+ * `nodes { ... }` and `edges { node { ... } }`, see `selectedHostFields`).
+ */
 export function projectionOf(hostFields: ReadonlySet<string>): HostProjection {
   const fields = new Set<string>(['bk_host_id']);
   for (const name of hostFields) {
