@@ -52,7 +52,8 @@ export function jitExecution(schema: GraphQLSchema): JitExecution {
       try {
         result = compile(document, operationName, true);
       } catch {
-        // graphql-jit has no JSON schema for custom scalars; should the schema gain one, operations reading it are serialized plainly.
+        // graphql-jit has no JSON schema for custom scalars: should the schema gain one, the
+        // operations that read it are serialized by JSON.stringify.
         result = compile(document, operationName, false);
       }
       if (!isCompiledQuery(result)) return result;

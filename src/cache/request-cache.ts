@@ -199,7 +199,7 @@ export class RequestCache {
             );
       this.registerBatch(toLoad, batch, stored);
       // Nothing cached or joined (a cold or no-cache batch): the load's own answer is the result,
-      // already in key order, without copying 1000 entries twice.
+      // without copying 1000 entries twice.
       if (toLoad.length === unique.length) return batch.then((loaded) => withOnly(loaded, unique));
       pending.push(
         batch.then((loaded) => {
@@ -342,11 +342,17 @@ export class RequestCache {
 }
 
 /**
- * `loaded` itself when it holds exactly `keys`' values (what a load usually answers), else a map
- * of just those, in `keys` order. Keys a load left out, or answered `undefined`, are absent.
+ * The values of `keys`, in `keys` order, as `getOrLoadMany` answers: `loaded` itself when it holds
+ * exactly those, in that order (what a load usually answers), else a map of just those. Keys a
+ * load left out, or answered `undefined`, are absent.
  */
 function withOnly<T>(loaded: Map<string, T>, keys: readonly string[]): Map<string, T> {
-  if (loaded.size === keys.length && keys.every((k) => loaded.get(k) !== undefined)) return loaded;
+  if (loaded.size === keys.length) {
+    let i = 0;
+    let exact = true;
+    for (const [k, v] of loaded) if (k !== keys[i++] || v === undefined) exact = false;
+    if (exact) return loaded;
+  }
   const out = new Map<string, T>();
   for (const k of keys) {
     const v = loaded.get(k);
