@@ -13,7 +13,7 @@ import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createAuthenticator } from './auth/authenticate';
 import { parseCookies } from './auth/cookies';
-import { jitExecution } from './jit-executor';
+import { jitGateway } from './jit-executor';
 import { buildSchema } from './build-schema';
 import { createCache } from './cache';
 import type { Cache } from './cache';
@@ -168,12 +168,10 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     defaultTenantId: config.upstream.tenantId,
   });
 
-  const jit = jitExecution(await buildSchema());
   const apollo = new ApolloServer<GraphQLContext>({
     // The schema is served through a static "gateway" only to run operations with graphql-jit
     // (see jit-executor.ts); parsing, validation, plugins and error formatting stay Apollo's.
-    gateway: jit.gateway,
-    stringifyResult: jit.stringifyResult,
+    gateway: jitGateway(await buildSchema()),
     introspection: true,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,

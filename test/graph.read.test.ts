@@ -292,44 +292,6 @@ describe('host lists that share hosts', () => {
   });
 });
 
-describe('response bodies', () => {
-  /** The body exactly as bk-graph wrote it. */
-  const rawBody = async (query: string): Promise<string> => {
-    const res = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...NO_CACHE },
-      body: JSON.stringify({ query }),
-    });
-    expect(res.status).toBe(200);
-    return res.text();
-  };
-
-  it("are JSON.stringify's own output, escapes and key order included, whole or partial", async () => {
-    const whole = await rawBody(
-      '{ businesses(first: 20) { totalCount nodes { id name maintainers hostCount hosts(first: 3) { nodes { id innerIp agent { status alive } modules { name } } } } } }',
-    );
-    const parsed = JSON.parse(whole) as { data: { businesses: { nodes: { name: string }[] } } };
-    expect(whole).toBe(`${JSON.stringify(parsed)}\n`);
-    // Names with characters JSON may escape differently (CJK, quotes) are among them.
-    expect(parsed.data.businesses.nodes.some((b) => /[^\x20-\x7e]/.test(b.name))).toBe(true);
-
-    await server.faults({ errorRate: 1, apis: ['gse.list_agent_state'] } as unknown as Record<
-      string,
-      number
-    >);
-    try {
-      const partial = await rawBody(
-        '{ businesses(first: 2) { nodes { id hosts(first: 2) { nodes { id agent { alive } } } } } }',
-      );
-      const body = JSON.parse(partial) as { errors?: unknown[] };
-      expect(body.errors?.length).toBeGreaterThan(0);
-      expect(partial).toBe(`${JSON.stringify(body)}\n`);
-    } finally {
-      await server.faults({});
-    }
-  });
-});
-
 describe('the canonical `topology` query', () => {
   it('counts the hosts of every module from one read of the business relations', async () => {
     const [biz] = await normalBusinesses();
