@@ -13,8 +13,8 @@ export type AgentBatch = (hosts: readonly AgentKey[]) => Promise<(AgentState | n
 const cacheKeyOf = (h: AgentKey) => `${h.id}:${h.agentId ?? `${h.cloudId}:${h.innerIp}`}`;
 
 /**
- * The agent batch itself, for the loader below and for callers that already hold a whole batch of
- * hosts (a prefetched host page, src/agents.ts), which need no DataLoader round to collect it.
+ * The agent batch itself, for the loader below and for `agentStarter`, whose caller already holds
+ * a whole batch of hosts (the host page loader) and needs no DataLoader round to collect it.
  *
  * Cached `shared` (one entry for all callers): GSE answers by agent id the same for everyone, and
  * a caller only reaches `Host.agent` through a host CMDB already showed it under its own identity.

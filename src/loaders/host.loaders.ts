@@ -144,9 +144,11 @@ export function hostPagesLoader(
       // Every page of the batch is in: their hosts' agents go to GSE now, in one batch, before the
       // resolvers walk the hosts (1000 of them in `businesses { hosts { agent } }`) and load their
       // agents one by one. The keys resolve once that GSE request is on the wire.
+      // The keys of its group a task's page answers: those asking for exactly its window.
+      const answers = (t: Task, k: HostPageKey) => windowKey(k) === windowKey(t.window);
       const agentHosts = tasks.flatMap((t, i) => {
         const page = pages[i]!;
-        const wanted = t.group.some((k) => k.agents && windowKey(k) === windowKey(t.window));
+        const wanted = t.group.some((k) => k.agents && answers(t, k));
         return wanted && !(page instanceof Error) ? page.items : [];
       });
       if (agentHosts.length > 0) await startAgents(agentHosts);
@@ -157,7 +159,7 @@ export function hostPagesLoader(
           if (k.limit === 0) {
             if (!results.has(id) || results.get(id) instanceof Error)
               results.set(id, page instanceof Error ? page : { count: page.count, items: [] });
-          } else if (windowKey(k) === windowKey(t.window)) {
+          } else if (answers(t, k)) {
             results.set(id, page);
           }
         }
