@@ -29,6 +29,11 @@ export function numberOrNull(v: unknown): number | null {
 export function splitList(v: unknown, separator: RegExp = /[,;]/): string[] {
   if (Array.isArray(v)) return v.map(String).filter((s) => s !== '');
   if (typeof v !== 'string') return [];
+  // Most values hold one item (a host's one IP, a business's one maintainer): no split, no copies.
+  if (!separator.test(v)) {
+    const one = v.trim();
+    return one === '' ? [] : [one];
+  }
   return v
     .split(separator)
     .map((s) => s.trim())

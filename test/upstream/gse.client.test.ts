@@ -61,6 +61,17 @@ describe.each(TRANSPORTS)('gse client over %s', (transport) => {
     if (version === 2) expect(states.get(running.id)?.version).toEqual(expect.any(String));
   });
 
+  it('gives each host its own agent when GSE leaves unknown agents out and two hosts share one', async () => {
+    const twin = { ...query(running), hostId: 'twin' };
+    const states = await h
+      .clients(transport, 2)
+      .gse.agentStates([ghost, query(stopped), twin, query(running)], asUser('admin'));
+    expect(states.get('ghost')).toMatchObject({ status: 'NOT_INSTALLED', alive: false });
+    expect(states.get(stopped.id)).toMatchObject({ key: stopped.agentId, status: 'NOT_RUNNING' });
+    expect(states.get('twin')).toMatchObject({ key: running.agentId, status: 'RUNNING', alive: true });
+    expect(states.get(running.id)).toMatchObject({ key: running.agentId, status: 'RUNNING', alive: true });
+  });
+
   it('reads GSE 2.0 "none found" (1011003) as every agent NOT_INSTALLED', async () => {
     const states = await h.clients(transport, 2).gse.agentStates([ghost], asUser('admin'));
     expect(states.get('ghost')).toMatchObject({ key: ghost.agentId, status: 'NOT_INSTALLED', alive: false });

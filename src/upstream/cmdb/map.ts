@@ -94,19 +94,17 @@ export function toHost(w: WireHost): Host {
   };
 }
 
+/** Written as loops, not map/flatMap: this runs for every row of a 500-host page. */
 export function toHostTopo(w: WireHostTopo): HostTopo {
-  const topo = w.topo ?? [];
-  return {
-    host: toHost(w.host),
-    sets: topo.map((s) => ({ id: idOf(s.bk_set_id), name: s.bk_set_name ?? '' })),
-    modules: topo.flatMap((s) =>
-      (s.module ?? []).map((m) => ({
-        id: idOf(m.bk_module_id),
-        name: m.bk_module_name ?? '',
-        setId: idOf(s.bk_set_id),
-      })),
-    ),
-  };
+  const sets: HostTopo['sets'] = [];
+  const modules: HostTopo['modules'] = [];
+  for (const s of w.topo ?? []) {
+    const setId = idOf(s.bk_set_id);
+    sets.push({ id: setId, name: s.bk_set_name ?? '' });
+    for (const m of s.module ?? [])
+      modules.push({ id: idOf(m.bk_module_id), name: m.bk_module_name ?? '', setId });
+  }
+  return { host: toHost(w.host), sets, modules };
 }
 
 export function toRelations(w: WireRelationPage): HostRelation[] {

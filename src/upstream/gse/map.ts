@@ -61,7 +61,19 @@ export function unknownAgent(q: AgentQuery): AgentState {
 }
 
 export function fromV2Rows(queries: AgentQuery[], rows: WireAgentState[]): Map<string, AgentState> {
-  const byId = new Map(rows.map((r) => [r.bk_agent_id, r]));
+  // GSE answers in the order it was asked, leaving out agents it does not know: rows are matched
+  // by walking them alongside the queries, and indexed by id only if that ever fails to line up.
+  let byId: Map<string, WireAgentState> | null = null;
+  let next = 0;
+  const rowOf = (key: string): WireAgentState | undefined => {
+    const candidate = rows[next];
+    if (candidate !== undefined && candidate.bk_agent_id === key) {
+      next += 1;
+      return candidate;
+    }
+    byId ??= new Map(rows.map((r) => [r.bk_agent_id, r]));
+    return byId.get(key);
+  };
   const out = new Map<string, AgentState>();
   for (const q of queries) {
     const key = v2Key(q);
@@ -69,7 +81,7 @@ export function fromV2Rows(queries: AgentQuery[], rows: WireAgentState[]): Map<s
       out.set(q.hostId, unknownAgent(q));
       continue;
     }
-    const row = byId.get(key);
+    const row = rowOf(key);
     if (!row) {
       // GSE omits agents it does not know: for the caller that is "no agent here".
       out.set(q.hostId, notInstalled(q, key));
