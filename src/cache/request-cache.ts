@@ -35,10 +35,11 @@ export interface CacheCore {
   /** In-flight loads by storage key; `startedAt` lets a no-cache request refuse older loads. */
   readonly inflight: Map<string, Inflight>;
   /**
-   * performance.now() of the latest load registered in `inflight`: a no-cache request started
-   * after it can join none of them, and skips looking each of its keys up.
+   * performance.now() of the latest load of each kind registered in `inflight`: a no-cache request
+   * started after it can join no load of that kind, and skips looking each of its keys up (a
+   * request's own host page load, newer than the request, says nothing about agent loads).
    */
-  lastInflightAt: number;
+  readonly lastInflightAt: Map<CacheKind, number>;
   readonly counters: CacheCounters;
 }
 
@@ -124,7 +125,7 @@ export class RequestCache {
         : value.then((v) =>
             v === undefined ? undefined : this.storeSoon(() => this.core.store.set(sKey, v, ttl)),
           );
-    return this.register(sKey, value, stored);
+    return this.register(kind, sKey, value, stored);
   }
 
   /**
@@ -153,7 +154,7 @@ export class RequestCache {
 
     // Loads in flight first (see getOrLoad), then one store read for the rest.
     const rest: number[] = [];
-    const mayJoin = this.mayJoin();
+    const mayJoin = this.mayJoin(kind);
     unique.forEach((key, i) => {
       const joined = mayJoin ? this.joinable(sKeys[i] as string) : undefined;
       if (joined) join(key, joined);
@@ -165,7 +166,7 @@ export class RequestCache {
 
     const toLoad: { key: string; sKey: string }[] = [];
     // Asked again: loads other requests registered while the store was read count too.
-    const mayJoinNow = this.mayJoin();
+    const mayJoinNow = this.mayJoin(kind);
     rest.forEach((i, j) => {
       const key = unique[i] as string;
       const sKey = sKeys[i] as string;
@@ -197,7 +198,7 @@ export class RequestCache {
               },
               () => undefined, // the failure reaches the callers through `batch`
             );
-      this.registerBatch(toLoad, batch, stored);
+      this.registerBatch(kind, toLoad, batch, stored);
       // Nothing cached or joined (a cold or no-cache batch): the load's own answer is the result,
       // without copying 1000 entries twice.
       if (toLoad.length === unique.length) return batch.then((loaded) => withOnly(loaded, unique));
@@ -216,8 +217,11 @@ export class RequestCache {
   }
 
   /** Whether any in-flight load could be joined: a no-cache request joins only newer ones. */
-  private mayJoin(): boolean {
-    return this.core.inflight.size > 0 && (!this.bypass || this.core.lastInflightAt >= this.startedAt);
+  private mayJoin(kind: CacheKind): boolean {
+    return (
+      this.core.inflight.size > 0 &&
+      (!this.bypass || (this.core.lastInflightAt.get(kind) ?? -Infinity) >= this.startedAt)
+    );
   }
 
   /**
@@ -297,10 +301,15 @@ export class RequestCache {
    * request that arrives after the value was loaded but before the store has it joins the
    * finished load instead of missing both and loading again.
    */
-  private register<T>(sKey: string, promise: Promise<T>, settled: Promise<unknown> = promise): Promise<T> {
+  private register<T>(
+    kind: CacheKind,
+    sKey: string,
+    promise: Promise<T>,
+    settled: Promise<unknown> = promise,
+  ): Promise<T> {
     const entry: Inflight = { join: () => promise, startedAt: performance.now() };
     this.core.inflight.set(sKey, entry);
-    this.core.lastInflightAt = entry.startedAt;
+    this.core.lastInflightAt.set(kind, entry.startedAt);
     const forget = () => {
       if (this.core.inflight.get(sKey) === entry) this.core.inflight.delete(sKey);
     };
@@ -315,12 +324,13 @@ export class RequestCache {
    * rest once the store write settled.
    */
   private registerBatch<T>(
+    kind: CacheKind,
     keys: readonly { key: string; sKey: string }[],
     batch: Promise<Map<string, T>>,
     stored: Promise<unknown>,
   ): void {
     const startedAt = performance.now();
-    this.core.lastInflightAt = startedAt;
+    this.core.lastInflightAt.set(kind, startedAt);
     const entries = keys.map(({ key, sKey }) => {
       let joined: Promise<T | undefined> | undefined;
       const entry: Inflight = { join: () => (joined ??= batch.then((m) => m.get(key))), startedAt };
