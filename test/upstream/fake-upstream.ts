@@ -16,7 +16,15 @@ export interface RecordedRequest {
 }
 
 export type Reply =
-  | { status?: number; headers?: Record<string, string>; json?: unknown; raw?: string; delayMs?: number }
+  | {
+      status?: number;
+      headers?: Record<string, string>;
+      json?: unknown;
+      raw?: string;
+      delayMs?: number;
+      /** Sent in two chunks without content-length (chunked transfer encoding), cut mid-character. */
+      chunked?: boolean;
+    }
   | 'hang'
   | 'reset';
 
@@ -95,7 +103,17 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
           'content-type': reply.raw !== undefined ? 'text/html' : 'application/json; charset=utf-8',
           ...reply.headers,
         });
-        res.end(body);
+        if (reply.chunked) {
+          // Cut inside a multi-byte character when the body has one, as a TCP segment may.
+          const bytes = Buffer.from(body);
+          const half = Math.floor(bytes.length / 2);
+          const lead = bytes.findIndex((b, i) => i >= half && b >= 0xc0);
+          const cut = lead >= 0 ? lead + 1 : half;
+          res.write(bytes.subarray(0, cut));
+          res.end(bytes.subarray(cut));
+        } else {
+          res.end(body);
+        }
       }, reply.delayMs ?? 0);
     });
   });

@@ -290,6 +290,21 @@ describe.each(['apigw', 'esb'] as const)('over %s', (transport) => {
     expect(err.kind).toBe('malformed');
   });
 
+  it('maps a chunked body (no content-length) larger than the cap to malformed', async () => {
+    const err = await failure({ json: { result: true, data: 'x'.repeat(100 * 1024) }, chunked: true });
+    expect([err.kind, err.message]).toEqual([
+      'malformed',
+      'cmdb.search_business answered with a body larger than 65536 bytes',
+    ]);
+  });
+
+  it('reads a chunked body within the cap whole, multi-byte characters split across chunks included', async () => {
+    const info = Array.from({ length: 200 }, (_, i) => ({ bk_biz_id: i, bk_biz_name: `蓝鲸业务-${i}` }));
+    await expect(
+      call({ json: { result: true, code: 0, data: { count: 200, info } }, chunked: true }),
+    ).resolves.toEqual({ count: 200, info });
+  });
+
   it('never puts the URL, the body or a secret in the error', async () => {
     const err = await failure({
       status: 500,

@@ -142,7 +142,13 @@ export function createUpstreamCaller({
           bodyTimeout: timeoutMs,
         });
         status = res.statusCode;
-        const text = await readCappedBody(res.body, maxBodyBytes, spec, status);
+        const text = await readCappedBody(
+          res.body,
+          maxBodyBytes,
+          spec,
+          status,
+          res.headers['content-length'],
+        );
         const data = interpretResponse(spec, { status, headers: res.headers, text }, now);
         report({ ...event, status, durationMs: performance.now() - started, outcome: 'ok' }, ctx);
         return data;
