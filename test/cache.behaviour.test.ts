@@ -254,3 +254,38 @@ describe.each([
     });
   }
 });
+
+describe('cache in memory, at its size bound', () => {
+  it('drops the least recently used entries and keeps the ones just read', async () => {
+    const config = loadConfig({});
+    // Each value counts about 4 KB (two bytes a character): two fit in 10 KB, three do not.
+    const cache = createCache(
+      { redisUrl: null, cache: { ...config.cache, memoryMaxMb: 10 / 1024 } },
+      { namespace: `bkg-test-${randomUUID()}` },
+    );
+    const value = (c: string) => c.repeat(2000);
+    const stored = () => new Promise((r) => setTimeout(r, 20));
+    try {
+      await cache.forRequest(admin).getOrLoad('hosts', 'a', counting(value('a')));
+      await cache.forRequest(admin).getOrLoad('hosts', 'b', counting(value('b')));
+      await stored();
+      // Reading a leaves b the least recently used.
+      const readA = counting('reloaded');
+      expect(await cache.forRequest(admin).getOrLoad('hosts', 'a', readA)).toBe(value('a'));
+      expect(readA).not.toHaveBeenCalled();
+      await cache.forRequest(admin).getOrLoad('hosts', 'c', counting(value('c')));
+      await stored();
+
+      const later = cache.forRequest(admin);
+      const reload = { a: counting('reloaded'), b: counting('reloaded'), c: counting('reloaded') };
+      expect(await later.getOrLoad('hosts', 'a', reload.a)).toBe(value('a'));
+      expect(await later.getOrLoad('hosts', 'c', reload.c)).toBe(value('c'));
+      expect(await later.getOrLoad('hosts', 'b', reload.b)).toBe('reloaded');
+      expect([reload.a.mock.calls.length, reload.b.mock.calls.length, reload.c.mock.calls.length]).toEqual([
+        0, 1, 0,
+      ]);
+    } finally {
+      await cache.close();
+    }
+  });
+});

@@ -63,11 +63,19 @@ export class BoundedMemoryStore {
     const entry = { value, expires: Date.now() + ttl, size: sizeOf(value) };
     this.volatile.set(key, entry);
     this.bytes += entry.size;
-    for (const [oldKey, old] of this.volatile) {
-      if (this.bytes <= this.maxBytes) break;
-      this.remove(oldKey, old);
-    }
+    // Iterate only when over the bound: a Map keeps deleted slots until it is rehashed, and every
+    // LRU re-insert leaves one at the front, so an iterator made on each write walked past them all
+    // (writing 1000 agent entries took 2.6 ms, most of it there).
+    if (this.bytes > this.maxBytes) this.evict();
     return true;
+  }
+
+  /** Drops least recently used entries until the store is within its bound. */
+  private evict(): void {
+    for (const [key, entry] of this.volatile) {
+      if (this.bytes <= this.maxBytes) break;
+      this.remove(key, entry);
+    }
   }
 
   /**
