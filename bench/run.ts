@@ -10,9 +10,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { floorLatency, type RecordedCall } from './lib/floor';
+import { floorReplay, type RecordedCall } from './lib/floor';
 import type { GraphQLTarget } from './lib/measure';
-import { BENCH_TOKEN, runOnce, sequentialLatency, throughput } from './lib/measure';
+import { BENCH_TOKEN, percentile, runOnce, throughput } from './lib/measure';
 import { freePort, peakRssMb, startChild, waitUntilUp, type Child } from './lib/processes';
 import { machine, markdown, type Results, type Run, type Skipped } from './lib/report';
 import { derivationScope, evaluate, readWorld, type World } from './lib/sandbox-world';
@@ -169,6 +169,11 @@ async function startBkGraph(sandboxUrl: string): Promise<{ child: Child; url: st
   return { child, url, dataDir };
 }
 
+function quantiles(samples: number[]): { p50: number; p95: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
+}
+
 function sumValues(calls: Record<string, number>): number {
   return Object.values(calls).reduce((a, b) => a + b, 0);
 }
@@ -211,15 +216,29 @@ async function measureQuery(
     await runOnce(target);
     const callsByApi = await upstreamCalls(sandboxUrl);
     const journal = (await control(sandboxUrl, '/requests')) as { requests: RecordedCall[] };
-    const floor = await floorLatency(
+    const replay = floorReplay(
       sandboxUrl,
       journal.requests.filter((c) => !BACKGROUND_APIS.has(c.api)),
       spec.waves,
       { appCode: APP_CODE, appSecret: APP_SECRET, bkToken: BENCH_TOKEN },
-      options.requests,
     );
-
-    const latency = await sequentialLatency(target, options.requests);
+    let floor: { p50: number; p95: number };
+    let latency: { p50: number; p95: number };
+    try {
+      // Warm-up of the replay as for bk-graph: connections open, V8 past its first tiers.
+      for (let i = 0; i < 20; i++) await replay.once();
+      // One floor sample, one bk-graph sample, in turn: both series see the same machine.
+      const floorSamples: number[] = [];
+      const graphSamples: number[] = [];
+      for (let i = 0; i < options.requests; i++) {
+        floorSamples.push(await replay.once());
+        graphSamples.push(await runOnce(target));
+      }
+      floor = quantiles(floorSamples);
+      latency = quantiles(graphSamples);
+    } finally {
+      await replay.close();
+    }
     log(
       `  ${spec.name}: ${sumValues(callsByApi)} calls (minimum ${sumValues(minimumByApi)}), p50 ${latency.p50.toFixed(1)} ms, p95 ${latency.p95.toFixed(1)} ms (floor ${floor.p50.toFixed(1)} ms); autocannon ${options.connections}×${options.durationSeconds}s…`,
     );

@@ -1,5 +1,4 @@
 import { Agent, request } from 'undici';
-import { percentile } from './measure';
 
 /** One upstream call as the sandbox journal recorded it (`GET /_sandbox/requests`). */
 export interface RecordedCall {
@@ -26,14 +25,23 @@ export interface ReplayAuth {
  *
  * `waves` lists, per critical-path round trip, the APIs whose calls go out together; every
  * recorded call must belong to one of them.
+ *
+ * The replayer takes one sample at a time, so that the benchmark can take floor and bk-graph
+ * samples in turn: this VM's speed drifts by several ms within minutes, and two series taken one
+ * after the other compared one speed with another.
  */
-export async function floorLatency(
+export interface FloorReplay {
+  /** One replay of the request's calls, wave by wave: elapsed ms. */
+  once(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function floorReplay(
   sandboxUrl: string,
   calls: readonly RecordedCall[],
   waves: readonly (readonly string[])[],
   auth: ReplayAuth,
-  requests: number,
-): Promise<{ p50: number; p95: number }> {
+): FloorReplay {
   const planned = waves.map((apis) => calls.filter((c) => apis.includes(c.api)));
   const unplaced = calls.filter((c) => !waves.some((apis) => apis.includes(c.api)));
   if (unplaced.length > 0)
@@ -67,14 +75,5 @@ export async function floorLatency(
     return performance.now() - started;
   };
 
-  try {
-    // Warm-up as for bk-graph: connections open, V8 past its first tiers.
-    for (let i = 0; i < 20; i++) await once();
-    const samples: number[] = [];
-    for (let i = 0; i < requests; i++) samples.push(await once());
-    samples.sort((a, b) => a - b);
-    return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
-  } finally {
-    await dispatcher.close();
-  }
+  return { once, close: () => dispatcher.close() };
 }

@@ -57,17 +57,6 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] as number;
 }
 
-/** `n` requests one after another: p50 and p95 in ms. */
-export async function sequentialLatency(
-  target: GraphQLTarget,
-  n: number,
-): Promise<{ p50: number; p95: number }> {
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) samples.push(await runOnce(target));
-  samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
-}
-
 export interface Throughput {
   rps: number;
   requests: number;
