@@ -61,8 +61,9 @@ export function unknownAgent(q: AgentQuery): AgentState {
 }
 
 export function fromV2Rows(queries: AgentQuery[], rows: WireAgentState[]): Map<string, AgentState> {
-  // GSE answers in the order it was asked, leaving out agents it does not know: rows are matched
-  // by walking them alongside the queries, and indexed by id only if that ever fails to line up.
+  // Rows usually come in the order the ids were asked, without the agents GSE does not know (the
+  // contract promises no order): they are matched by walking them alongside the queries, and
+  // indexed by id only when a row does not line up.
   let byId: Map<string, WireAgentState> | null = null;
   let next = 0;
   const rowOf = (key: string): WireAgentState | undefined => {
