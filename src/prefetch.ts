@@ -7,8 +7,8 @@ import { selectedFields, selects } from './selection';
  * Starts the reads a Business's selected fields will make, while `business(id)` itself is still
  * being looked up. GraphQL resolves a child only after its parent, but the host page, totals,
  * sets, modules, topology and relation index of a business depend only on its id (and the host
- * page's agent states, which its loader asks for, only on the page): asking for them at once takes a whole upstream round trip
- * off the critical path. The loads go through the same
+ * page's agent states, which its loader asks for, only on the page): asking for them at once
+ * takes a whole upstream round trip off the critical path. The loads go through the same
  * per-request DataLoaders (same keys) the child resolvers use, so the children get these very
  * promises and no call is made twice. When the business turns out unknown or hidden, the started
  * loads are dropped unread; their failures are swallowed here and never reach the response.

@@ -141,11 +141,11 @@ export function hostPagesLoader(
       const pages = await mapBounded(tasks, deps.limits.concurrency, ({ window: w }) =>
         fetchPage(w.bizId, w.query, w.offset, w.limit, w.projection ?? FULL_HOST_PROJECTION).catch(asError),
       );
+      // The keys of its group a task's page answers: those asking for exactly its window.
+      const answers = (t: Task, k: HostPageKey) => windowKey(k) === windowKey(t.window);
       // Every page of the batch is in: their hosts' agents go to GSE now, in one batch, before the
       // resolvers walk the hosts (1000 of them in `businesses { hosts { agent } }`) and load their
       // agents one by one. The keys resolve once that GSE request is on the wire.
-      // The keys of its group a task's page answers: those asking for exactly its window.
-      const answers = (t: Task, k: HostPageKey) => windowKey(k) === windowKey(t.window);
       const agentHosts = tasks.flatMap((t, i) => {
         const page = pages[i]!;
         const wanted = t.group.some((k) => k.agents && answers(t, k));
