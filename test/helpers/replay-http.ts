@@ -1,4 +1,4 @@
-import type { ReplayHttp } from '../../src/sandbox/fixture-replay';
+import type { ReplayHttp } from '../../src/sandbox/replay/replay';
 import { bkFetch } from './sandbox';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createReplayer, DEFAULT_FIXTURES_DIR, loadFixtures } from '../../src/sandbox/fixture-replay';
-import type { FixtureReplayer, LoadedFixture } from '../../src/sandbox/fixture-replay';
+import { createReplayer, DEFAULT_FIXTURES_DIR, loadFixtures } from '../../src/sandbox/replay/replay';
+import type { FixtureReplayer, LoadedFixture } from '../../src/sandbox/replay/replay';
 import { replayHttpOf } from '../helpers/replay-http';
 import { startTestSandbox } from '../helpers/sandbox';
 import type { TestSandbox } from '../helpers/sandbox';
@@ -9,7 +9,7 @@ import type { TestSandbox } from '../helpers/sandbox';
 /**
  * Every BlueKing doc fixture is replayed against a real sandbox over HTTP; the answer must have
  * the fixture's shape (keys at every level, JSON types, envelope, HTTP status). Replay logic and
- * shape rules live in src/sandbox/fixture-*.ts and are shared with `replay-fixtures.ts`.
+ * shape rules live in src/sandbox/replay/ and are shared with `src/sandbox/replay/main.ts`.
  *
  * Substitutions (the doc's ids do not exist in the sandbox; the request's structure is kept and
  * every replaced value is listed in the result's `substitutions`, printed when a replay fails):

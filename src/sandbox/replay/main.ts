@@ -1,7 +1,7 @@
-import { DEFAULT_FIXTURES_DIR, fetchHttp, replayAll } from './fixture-replay';
+import { DEFAULT_FIXTURES_DIR, fetchHttp, replayAll } from './replay';
 
 /**
- * `npx tsx src/sandbox/replay-fixtures.ts [sandbox-url] [fixtures-dir]`: replays every BlueKing
+ * `npx tsx src/sandbox/replay/main.ts [sandbox-url] [fixtures-dir]`: replays every BlueKing
  * doc fixture against a running `npm run sandbox` and prints one PASS/FAIL line per fixture, then
  * `N passed, N failed`. Exit status 1 when any fixture fails; REPLAY_VERBOSE=1 also lists every
  * substitution of passing fixtures. The replay sets and clears

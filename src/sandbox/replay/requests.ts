@@ -1,5 +1,5 @@
-import type { ReplayWorld } from './fixture-world';
-import { ReplaySetupError } from './fixture-world';
+import type { ReplayWorld } from './world';
+import { ReplaySetupError } from './world';
 
 /**
  * Per-API substitutions: fixture requests name the doc's data (biz 2, job instance 100, sn

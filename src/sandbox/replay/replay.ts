@@ -1,22 +1,22 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PREPARE, PREPARE_ESB } from './fixture-requests';
-import type { Draft } from './fixture-requests';
-import { compareShape } from './fixture-shape';
-import type { ShapeRules } from './fixture-shape';
-import { CallbackReceiver, ReplaySetupError, ReplayWorld } from './fixture-world';
-import type { ReplayAnswer, ReplayCredentials, ReplayHttp } from './fixture-world';
+import { PREPARE, PREPARE_ESB } from './requests';
+import type { Draft } from './requests';
+import { compareShape } from './shape';
+import type { ShapeRules } from './shape';
+import { CallbackReceiver, ReplaySetupError, ReplayWorld } from './world';
+import type { ReplayAnswer, ReplayCredentials, ReplayHttp } from './world';
 
 /**
  * Replays every BlueKing doc fixture (`../shared/bk-api/fixtures/*.json`, CONTRACTS.md §11)
  * against a running sandbox over HTTP and checks that each answer has the fixture's shape: same
  * keys at every object level, same JSON types, same envelope, same HTTP status. Shared by
- * `test/sandbox/fixtures.replay.test.ts` and `src/sandbox/replay-fixtures.ts`. The fixture is the
+ * `test/sandbox/fixtures.replay.test.ts` and `src/sandbox/replay/main.ts`. The fixture is the
  * truth; the only tolerated differences are the ones listed in `rulesFor`, each backed by the
  * fixture's own notes or by CONTRACTS.md.
  */
 
-export type { ReplayAnswer, ReplayCall, ReplayHttp } from './fixture-world';
+export type { ReplayAnswer, ReplayCall, ReplayHttp } from './world';
 
 export interface FixtureRequest {
   path_params?: Record<string, unknown>;
@@ -61,7 +61,7 @@ export interface ReplayOptions extends ReplayCredentials {
   jobWaitMs?: number;
 }
 
-export const REPO_ROOT = resolve(__dirname, '..', '..');
+export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 export const DEFAULT_FIXTURES_DIR = resolve(REPO_ROOT, '../shared/bk-api/fixtures');
 
 export function loadFixtures(dir: string = DEFAULT_FIXTURES_DIR): LoadedFixture[] {
