@@ -5,24 +5,46 @@
  * bk-graph process: upstream calls of one request vs the derived minimum, sequential p50/p95 vs
  * the lower bound, autocannon throughput with every body checked, peak RSS. Writes
  * bench/results/latest.json and latest.md. Only 127.0.0.1 is ever contacted.
+ *
+ * `--baseline <dir> [--repeat n]` (BENCH_BASELINE, BENCH_REPEAT): A/B mode, this checkout's build
+ * against the one in `<dir>` (lib/ab.ts); writes bench/results/ab.json and ab.md instead.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { floorReplay, type RecordedCall } from './lib/floor';
-import type { GraphQLTarget } from './lib/measure';
-import { BENCH_TOKEN, percentile, runOnce, throughput } from './lib/measure';
-import { freePort, peakRssMb, startChild, waitUntilUp, type Child } from './lib/processes';
-import { machine, markdown, type Results, type Run, type Skipped } from './lib/report';
-import { derivationScope, evaluate, readWorld, type World } from './lib/sandbox-world';
-
-const ROOT = resolve(__dirname, '..');
-/** Calls that are not part of answering a query: the background CMDB watcher's long polls. */
-const BACKGROUND_APIS = new Set(['cmdb.resource_watch']);
-/** The sandbox's app, as bk-graph and the floor replay present it. */
-const APP_CODE = 'bk-graph';
-const APP_SECRET = 'sandbox-secret';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkBaseline, describeBuild, measureAb } from './lib/ab';
+import {
+  BENCH_DIR,
+  ROOT,
+  buildIfStale,
+  control,
+  deriveQuery,
+  log,
+  loadQueries,
+  loadTest,
+  measuredRequest,
+  quantiles,
+  round1,
+  samplesInTurn,
+  startSandboxProcess,
+  sumValues,
+  targetOf,
+  warmUp,
+  withBkGraph,
+  type QuerySpec,
+} from './lib/harness';
+import { runOnce } from './lib/measure';
+import { peakRssMb } from './lib/processes';
+import {
+  abMarkdown,
+  abMismatchLines,
+  machine,
+  markdown,
+  type AbResults,
+  type Results,
+  type Run,
+  type Skipped,
+} from './lib/report';
+import { readWorld, type World } from './lib/sandbox-world';
 
 interface Options {
   sizes: number[];
@@ -32,6 +54,9 @@ interface Options {
   requests: number;
   queries: string[] | null;
   build: boolean;
+  /** A/B mode: the other checkout, and how many rounds per query. */
+  baseline: string | null;
+  repeat: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -50,6 +75,10 @@ function parseOptions(argv: string[]): Options {
   if (sizes.some((n) => !Number.isInteger(n) || n <= 0))
     throw new Error('--sizes must list positive integers');
   const queries = arg('queries');
+  const baseline = arg('baseline') || null;
+  if (argv.includes('--baseline') && (baseline === null || baseline.startsWith('--')))
+    throw new Error('--baseline needs the directory of another checkout');
+  if (baseline === null && arg('repeat') !== undefined) throw new Error('--repeat needs --baseline');
   return {
     sizes,
     durationSeconds: int('duration', 10),
@@ -58,124 +87,9 @@ function parseOptions(argv: string[]): Options {
     requests: int('requests', 50),
     queries: queries ? queries.split(',').map((q) => q.trim()) : null,
     build: !argv.includes('--no-build') && process.env.BENCH_NO_BUILD !== '1',
+    baseline,
+    repeat: int('repeat', 1),
   };
-}
-
-interface QuerySpec {
-  name: string;
-  text: string;
-  variables: Record<string, string>;
-  minimumCalls: Record<string, string>;
-  roundTrips: number;
-  /** Per critical-path round trip, the APIs whose calls go out together (for the floor replay). */
-  waves: string[][];
-}
-
-function loadQueries(only: string[] | null): QuerySpec[] {
-  const dir = join(__dirname, 'queries');
-  const names = readdirSync(dir)
-    .filter((f) => f.endsWith('.graphql'))
-    .map((f) => f.replace(/\.graphql$/, ''))
-    .filter((n) => only === null || only.includes(n));
-  const order = ['businesses', 'hosts', 'fleet', 'topology', 'host'];
-  names.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b));
-  return names.map((name) => {
-    const spec = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as Omit<
-      QuerySpec,
-      'name' | 'text'
-    >;
-    if (!Array.isArray(spec.waves) || spec.waves.length !== spec.roundTrips)
-      throw new Error(`queries/${name}.json: waves must list one group of APIs per round trip`);
-    return { name, text: readFileSync(join(dir, `${name}.graphql`), 'utf8'), ...spec };
-  });
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function buildIfStale(): void {
-  const entry = join(ROOT, 'dist/src/main.js');
-  const sources = Math.max(...['src', 'schema', 'resolvers'].map((d) => newestMtime(join(ROOT, d))));
-  if (existsSync(entry) && statSync(entry).mtimeMs >= sources) return;
-  log('building (dist is older than the sources)');
-  try {
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  } catch {
-    // tsc still emits when it reports type errors; a missing entry point is the real failure.
-    if (!existsSync(entry)) throw new Error('npm run build produced no dist/src/main.js');
-    log('build reported errors; continuing with what it emitted');
-  }
-}
-
-function log(line: string): void {
-  process.stdout.write(`[bench] ${line}\n`);
-}
-
-const CONTROL_READS = new Set(['/stats', '/requests']);
-
-async function control(sandboxUrl: string, path: string, body?: unknown): Promise<unknown> {
-  const read = CONTROL_READS.has(path);
-  const res = await fetch(`${sandboxUrl}/_sandbox${path}`, {
-    method: read ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json' },
-    ...(read ? {} : { body: JSON.stringify(body ?? {}) }),
-  });
-  if (!res.ok) throw new Error(`sandbox ${path} answered ${res.status}`);
-  return res.json();
-}
-
-async function upstreamCalls(sandboxUrl: string): Promise<Record<string, number>> {
-  const stats = (await control(sandboxUrl, '/stats')) as { calls: Record<string, number> };
-  return Object.fromEntries(
-    Object.entries(stats.calls).filter(([api, n]) => !BACKGROUND_APIS.has(api) && n > 0),
-  );
-}
-
-async function startSandboxProcess(hosts: number): Promise<{ child: Child; url: string }> {
-  const port = await freePort();
-  const child = startChild('sandbox', process.execPath, [join(ROOT, 'dist/src/sandbox/main.js')], {
-    SANDBOX_PORT: String(port),
-    SANDBOX_HOSTS: String(hosts),
-    SANDBOX_SEED: '42',
-    HOST: '127.0.0.1',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilUp(`${url}/_sandbox/stats`, child);
-  return { child, url };
-}
-
-async function startBkGraph(sandboxUrl: string): Promise<{ child: Child; url: string; dataDir: string }> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'bk-graph-bench-'));
-  const child = startChild('bk-graph', process.execPath, [join(ROOT, 'dist/src/main.js')], {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    BK_API_URL_TMPL: `${sandboxUrl}/api/{api_name}/`,
-    BK_COMPONENT_API_URL: sandboxUrl,
-    BK_APP_CODE: APP_CODE,
-    BK_APP_SECRET: APP_SECRET,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilUp(`${url}/healthz`, child);
-  return { child, url, dataDir };
-}
-
-function quantiles(samples: number[]): { p50: number; p95: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
-}
-
-function sumValues(calls: Record<string, number>): number {
-  return Object.values(calls).reduce((a, b) => a + b, 0);
 }
 
 async function measureQuery(
@@ -185,104 +99,46 @@ async function measureQuery(
   sandboxUrl: string,
   options: Options,
 ): Promise<Run> {
-  const scope = derivationScope(world);
-  const variables: Record<string, unknown> = {};
-  for (const [name, expr] of Object.entries(spec.variables)) variables[name] = evaluate(expr, scope);
-  const withVars = { ...scope, ...variables };
-  const minimumByApi: Record<string, number> = {};
-  for (const [api, expr] of Object.entries(spec.minimumCalls)) {
-    const n = evaluate(expr, withVars);
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
-      throw new Error(`${spec.name}: ${api} = ${expr} is not a count`);
-    if (n > 0) minimumByApi[api] = n;
-  }
-
-  log(
-    `  ${spec.name}: minimum ${sumValues(minimumByApi)} calls derived from the sandbox: ${Object.entries(
-      minimumByApi,
-    )
-      .map(([api, n]) => `${api} ${n}`)
-      .join(', ')}`,
-  );
-  const graph = await startBkGraph(sandboxUrl);
-  try {
-    const target: GraphQLTarget = { url: `${graph.url}/graphql`, query: spec.text, variables };
-    // Warm-up: V8 optimises hot code only after it ran a while, and pools, the verified token and
-    // JIT state should all be in their steady state before anything is measured. The first request
-    // also proves the query resolves. 30 requests is well past where p50 stops moving here.
-    for (let i = 0; i < 30; i++) await runOnce(target);
-
-    await control(sandboxUrl, '/reset');
-    await runOnce(target);
-    const callsByApi = await upstreamCalls(sandboxUrl);
-    const journal = (await control(sandboxUrl, '/requests')) as { requests: RecordedCall[] };
-    const replay = floorReplay(
-      sandboxUrl,
-      journal.requests.filter((c) => !BACKGROUND_APIS.has(c.api)),
-      spec.waves,
-      { appCode: APP_CODE, appSecret: APP_SECRET, bkToken: BENCH_TOKEN },
-    );
-    let floor: { p50: number; p95: number };
-    let latency: { p50: number; p95: number };
-    try {
-      // Warm-up of the replay as for bk-graph: connections open, V8 past its first tiers.
-      for (let i = 0; i < 20; i++) await replay.once();
-      // One floor sample, one bk-graph sample, in turn: both series see the same machine.
-      const floorSamples: number[] = [];
-      const graphSamples: number[] = [];
-      for (let i = 0; i < options.requests; i++) {
-        floorSamples.push(await replay.once());
-        graphSamples.push(await runOnce(target));
-      }
-      floor = quantiles(floorSamples);
-      latency = quantiles(graphSamples);
-    } finally {
-      await replay.close();
-    }
+  const derived = deriveQuery(spec, world);
+  const { minimumByApi } = derived;
+  return withBkGraph(sandboxUrl, ROOT, async (graph) => {
+    const target = targetOf(graph, spec, derived);
+    await warmUp(target);
+    const { callsByApi, calls } = await measuredRequest(sandboxUrl, target);
+    // One floor sample, one bk-graph sample, in turn: both series see the same machine.
+    const [floor, latency] = (
+      await samplesInTurn(sandboxUrl, spec, calls, options.requests, [() => runOnce(target)])
+    ).map(quantiles) as [{ p50: number; p95: number }, { p50: number; p95: number }];
     log(
       `  ${spec.name}: ${sumValues(callsByApi)} calls (minimum ${sumValues(minimumByApi)}), p50 ${latency.p50.toFixed(1)} ms, p95 ${latency.p95.toFixed(1)} ms (floor ${floor.p50.toFixed(1)} ms); autocannon ${options.connections}×${options.durationSeconds}s…`,
     );
-    const load = await throughput(target, options.connections, options.durationSeconds);
-    const bad = load.bad + load.non2xx + load.errors + load.timeouts;
-    log(`  ${spec.name}: ${load.rps} rps over ${load.requests} requests${bad ? `, ${bad} BAD` : ''}`);
+    const load = await loadTest(target, options.connections, options.durationSeconds, spec.name);
     return {
       query: spec.name,
       hosts,
       upstreamCalls: sumValues(callsByApi),
       minimumCalls: sumValues(minimumByApi),
-      p50Ms: Math.round(latency.p50 * 10) / 10,
-      p95Ms: Math.round(latency.p95 * 10) / 10,
+      p50Ms: round1(latency.p50),
+      p95Ms: round1(latency.p95),
       lowerBoundMs: spec.roundTrips * options.latencyMs,
-      floorMs: Math.round(floor.p50 * 10) / 10,
+      floorMs: round1(floor.p50),
       rps: load.rps,
       peakRssMb: await peakRssMb(graph.child.pid),
       callsByApi,
       minimumByApi,
-      badResponses: bad,
+      badResponses: load.bad,
     };
-  } finally {
-    await graph.child.stop();
-    rmSync(graph.dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
-async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
-  const queries = loadQueries(options.queries);
-  if (queries.length === 0) throw new Error('no queries selected');
-  if (options.build) buildIfStale();
-
-  const results: Results = {
-    machine: machine(),
-    settings: {
-      latencyMs: options.latencyMs,
-      connections: options.connections,
-      durationSeconds: options.durationSeconds,
-      sequentialRequests: options.requests,
-    },
-    runs: [],
-    skipped: [],
-  };
+/** Per size a sandbox; per query `measure`, whose failure skips that query only. */
+async function measureAll<R>(
+  options: Options,
+  queries: QuerySpec[],
+  measure: (spec: QuerySpec, index: number, hosts: number, world: World, sandboxUrl: string) => Promise<R>,
+): Promise<{ runs: R[]; skipped: Skipped[] }> {
+  const runs: R[] = [];
+  const skipped: Skipped[] = [];
   for (const hosts of options.sizes) {
     log(`size ${hosts} hosts: starting the sandbox`);
     const sandbox = await startSandboxProcess(hosts);
@@ -292,27 +148,82 @@ async function main(): Promise<void> {
         `  ${world.businesses.length} businesses, ${[...world.hosts.values()].flat().length} hosts in businesses`,
       );
       await control(sandbox.url, '/faults', { latencyMs: options.latencyMs });
-      for (const spec of queries) {
+      for (const [index, spec] of queries.entries()) {
         try {
-          results.runs.push(await measureQuery(spec, hosts, world, sandbox.url, options));
+          runs.push(await measure(spec, index, hosts, world, sandbox.url));
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);
           log(`  ${spec.name}: not measured: ${reason}`);
-          results.skipped.push({ query: spec.name, hosts, reason } satisfies Skipped);
+          skipped.push({ query: spec.name, hosts, reason } satisfies Skipped);
         }
       }
     } finally {
       await sandbox.child.stop();
     }
   }
+  return { runs, skipped };
+}
 
-  const out = join(__dirname, 'results');
-  writeFileSync(join(out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(out, 'latest.md'), markdown(results));
+function settingsOf(options: Options): Results['settings'] {
+  return {
+    latencyMs: options.latencyMs,
+    connections: options.connections,
+    durationSeconds: options.durationSeconds,
+    sequentialRequests: options.requests,
+  };
+}
+
+function write(
+  json: string,
+  md: string,
+  results: { runs: unknown[]; skipped: unknown[] },
+  text: string,
+): void {
+  const out = join(BENCH_DIR, 'results');
+  writeFileSync(join(out, json), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(out, md), text);
   log(
-    `wrote bench/results/latest.json and latest.md (${results.runs.length} runs, ${results.skipped.length} skipped)`,
+    `wrote bench/results/${json} and ${md} (${results.runs.length} runs, ${results.skipped.length} skipped)`,
   );
-  process.stdout.write(`\n${markdown(results)}`);
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const queries = loadQueries(options.queries);
+  if (queries.length === 0) throw new Error('no queries selected');
+  const baseline = options.baseline === null ? null : checkBaseline(options.baseline);
+  if (options.build) buildIfStale();
+
+  if (baseline !== null) {
+    const ab = { ...options, baseline };
+    const results: AbResults = {
+      machine: machine(),
+      settings: { ...settingsOf(options), repeat: options.repeat },
+      current: describeBuild(ROOT),
+      baseline: describeBuild(baseline),
+      ...(await measureAll(options, queries, (spec, index, hosts, world, url) =>
+        measureAb(spec, index, hosts, world, url, ab),
+      )),
+    };
+    const text = abMarkdown(results);
+    write('ab.json', 'ab.md', results, text);
+    process.stdout.write(`\n${text}`);
+    const mismatches = abMismatchLines(results);
+    if (mismatches.length > 0)
+      process.stderr.write(`[bench] MISMATCH: the builds disagree:\n${mismatches.join('\n')}\n`);
+    return;
+  }
+
+  const results: Results = {
+    machine: machine(),
+    settings: settingsOf(options),
+    ...(await measureAll(options, queries, (spec, _index, hosts, world, url) =>
+      measureQuery(spec, hosts, world, url, options),
+    )),
+  };
+  const text = markdown(results);
+  write('latest.json', 'latest.md', results, text);
+  process.stdout.write(`\n${text}`);
 }
 
 main().catch((error: unknown) => {

@@ -27,8 +27,8 @@ export function isGoodBody(text: string): boolean {
   }
 }
 
-/** One request; throws with the first error message when the answer is not good. */
-export async function runOnce(target: GraphQLTarget): Promise<number> {
+/** One request: elapsed ms and the body; throws with the first error message when the answer is not good. */
+async function post(target: GraphQLTarget): Promise<{ elapsed: number; text: string }> {
   const started = performance.now();
   const res = await fetch(target.url, {
     method: 'POST',
@@ -48,7 +48,17 @@ export async function runOnce(target: GraphQLTarget): Promise<number> {
     }
     throw new Error(reason);
   }
-  return elapsed;
+  return { elapsed, text };
+}
+
+/** One request: elapsed ms; throws with the first error message when the answer is not good. */
+export async function runOnce(target: GraphQLTarget): Promise<number> {
+  return (await post(target)).elapsed;
+}
+
+/** One request: the answer's `data`; throws as runOnce does. */
+export async function answerData(target: GraphQLTarget): Promise<unknown> {
+  return (JSON.parse((await post(target)).text) as { data: unknown }).data;
 }
 
 export function percentile(sorted: number[], p: number): number {
