@@ -269,6 +269,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await nextLoopTurn();
     if (closing) return;
     const envelopeInput = { envelope: def.envelope, transport, requestId };
+    const afterAnswer: Array<() => void> = [];
     let out: Reply;
     if (method === 'POST' && !parsed.ok) {
       out = bizErrorReply(envelopeInput, parseError(def.system));
@@ -295,6 +296,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         tenantId,
         requestId,
         headers: req.headers as Record<string, string | undefined>,
+        afterAnswer: (fn) => afterAnswer.push(fn),
       };
       out = await runHandler(def, sbReq, envelopeInput);
     }
@@ -307,7 +309,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     // and then working would add the sandbox's CPU time to every round trip it is meant to model.)
     await sleepUntil(arrivedAt + delay, res);
     if (closing) return;
+    const answers = !res.headersSent && !res.destroyed;
     write(res, ready);
+    if (answers) for (const fn of afterAnswer) fn();
   };
 
   const server = createServer((req, res) => {
@@ -321,6 +325,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
               stats.reset();
               journal.reset();
               limiter.clear();
+              for (const m of modules) m.resetCounters?.();
             },
             resetData: () => {
               ctx.reseed();

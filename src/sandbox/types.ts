@@ -160,6 +160,11 @@ export interface SbRequest {
   readonly tenantId: string;
   readonly requestId: string;
   readonly headers: Readonly<Record<string, string | undefined>>;
+  /**
+   * Runs `fn` right after this call's answer has been written (so, for instance, ITSM can decide
+   * a ticket "just after create_ticket answered"); never when the call is not answered.
+   */
+  afterAnswer(fn: () => void): void;
 }
 
 /** A BlueKing business error: the core renders it in the system's envelope (HTTP 200). */
@@ -240,6 +245,8 @@ export interface ApiModule {
   readonly controlRoutes?: readonly ControlRoute[];
   /** Called on `POST /_sandbox/reset?data=1` after the core re-seeded `ctx.data`. */
   reset?(): void;
+  /** Called on every `POST /_sandbox/reset`, with or without data: zero the module's counters. */
+  resetCounters?(): void;
 }
 
 export interface ControlRoute {

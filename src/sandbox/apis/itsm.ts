@@ -1,11 +1,10 @@
 import { seedItsmServices } from '../data/itsm-services';
-import type { ApiDef, ApiModuleFactory, ControlRoute, SandboxContext, SbRequest } from '../types';
-import { SbRawReply } from '../types';
+import type { ApiDef, ApiModuleFactory, SandboxContext, SbRequest } from '../types';
+import { itsmControlRoutes } from './itsm/control';
 import type { ItsmState } from './itsm/handlers';
 import {
   callbackFailedTicket,
   createTicket,
-  decide,
   getServices,
   getTicketInfo,
   getTicketStatus,
@@ -13,14 +12,13 @@ import {
   ticketApprovalResult,
   tokenVerify,
 } from './itsm/handlers';
-import { approveResult, TicketStore } from './itsm/tickets';
+import { TicketStore } from './itsm/tickets';
 
 /**
  * ITSM (CONTRACTS.md §7): APIGW `bk-itsm` `/v2/itsm/<name>/` with the documented verbs, ESB
- * `itsm/<name>`. Tickets stay RUNNING until a control route decides them:
- *   POST /_sandbox/itsm/tickets/{sn}/approve | /reject   body {operator?}
- *     → FINISHED, then the §7.10 callback; answers once the callback is done, with its outcome.
- *   GET  /_sandbox/itsm/tickets/{sn}                       → the ticket's state
+ * `itsm/<name>`. Tickets stay RUNNING until a control route decides them (or `/_sandbox/itsm/auto`
+ * says to decide the next ones by itself); callbacks can be lost or delayed on purpose, and
+ * tickets of other apps made, through `/_sandbox/itsm/*` (itsm/control.ts).
  */
 
 type Handler = (ctx: SandboxContext, state: ItsmState, req: SbRequest) => unknown;
@@ -65,7 +63,12 @@ const ROUTES: ReadonlyArray<{
 
 function freshState(ctx: SandboxContext): ItsmState {
   const firstId = 100 + Math.floor(ctx.random('itsm-tickets')() * 900);
-  return { services: seedItsmServices(), store: new TicketStore(firstId) };
+  return {
+    services: seedItsmServices(),
+    store: new TicketStore(firstId),
+    delivery: { dropNext: 0, delayMs: 0 },
+    auto: { approveNext: 0, rejectNext: 0, delayMs: 0 },
+  };
 }
 
 export const createItsmApis: ApiModuleFactory = (ctx) => {
@@ -81,57 +84,9 @@ export const createItsmApis: ApiModuleFactory = (ctx) => {
     handler: (req: SbRequest) => r.handler(ctx, state, req),
   }));
 
-  const decideRoute = (approved: boolean): ControlRoute => ({
-    method: 'POST',
-    path: `/itsm/tickets/{sn}/${approved ? 'approve' : 'reject'}`,
-    handler: async (params, body) => {
-      const t = state.store.get(params.sn ?? '');
-      if (!t) return new SbRawReply(404, { error: `unknown ticket ${params.sn ?? ''}` });
-      if (t.status !== 'RUNNING') {
-        return new SbRawReply(409, {
-          error: `ticket ${t.sn} is ${t.status}, only RUNNING tickets can be decided`,
-        });
-      }
-      const operator =
-        typeof body.operator === 'string' && body.operator !== ''
-          ? body.operator
-          : (t.node.processors.split(',')[0] ?? 'admin');
-      const callback = await decide(ctx, state, t, approved, operator);
-      return new SbRawReply(200, {
-        sn: t.sn,
-        current_status: t.status,
-        approve_result: approveResult(t),
-        callback,
-      });
-    },
-  });
-
-  const controlRoutes: ControlRoute[] = [
-    decideRoute(true),
-    decideRoute(false),
-    {
-      method: 'GET',
-      path: '/itsm/tickets/{sn}',
-      handler: (params) => {
-        const t = state.store.get(params.sn ?? '');
-        if (!t) return new SbRawReply(404, { error: `unknown ticket ${params.sn ?? ''}` });
-        return new SbRawReply(200, {
-          sn: t.sn,
-          id: t.id,
-          title: t.title,
-          current_status: t.status,
-          approve_result: approveResult(t),
-          processors: t.node.processors,
-          callback_url: t.callbackUrl,
-          callback_failed: state.store.failedCallbacks.has(t.sn),
-        });
-      },
-    },
-  ];
-
   return {
     apis,
-    controlRoutes,
+    controlRoutes: itsmControlRoutes(ctx, () => state),
     reset: () => {
       state = freshState(ctx);
     },

@@ -1,15 +1,16 @@
-import { DEFAULT_FIXTURES_DIR, fetchHttp, replayAll } from './replay';
+import { DEFAULT_FIXTURES_DIR, fetchHttp, replayAll, REPO_FIXTURES_DIR } from './replay';
 
 /**
  * `npx tsx src/sandbox/replay/main.ts [sandbox-url] [fixtures-dir]`: replays every BlueKing
- * doc fixture against a running `npm run sandbox` and prints one PASS/FAIL line per fixture, then
+ * doc fixture (the shared ones and the project's test/fixtures, or only `fixtures-dir` when
+ * given) against a running `npm run sandbox` and prints one PASS/FAIL line per fixture, then
  * `N passed, N failed`. Exit status 1 when any fixture fails; REPLAY_VERBOSE=1 also lists every
  * substitution of passing fixtures. The replay sets and clears
  * `/_sandbox/faults` on the way, so do not point it at a sandbox others are fault-testing.
  */
 async function main(): Promise<void> {
   const url = process.argv[2] ?? `http://127.0.0.1:${process.env.SANDBOX_PORT ?? '4100'}`;
-  const dir = process.argv[3] ?? DEFAULT_FIXTURES_DIR;
+  const dirs = process.argv[3] ? [process.argv[3]] : [DEFAULT_FIXTURES_DIR, REPO_FIXTURES_DIR];
   const results = await replayAll(
     {
       http: fetchHttp(url),
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
       // Where the sandbox can reach this process's callback receiver (JOB/ITSM callbacks).
       callbackHost: process.env.REPLAY_CALLBACK_HOST ?? '127.0.0.1',
     },
-    dir,
+    dirs,
   );
   let passed = 0;
   for (const r of results) {

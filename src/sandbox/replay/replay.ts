@@ -63,6 +63,11 @@ export interface ReplayOptions extends ReplayCredentials {
 
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 export const DEFAULT_FIXTURES_DIR = resolve(REPO_ROOT, '../shared/bk-api/fixtures');
+/**
+ * The project's own fixtures, same format: doc examples CONTRACTS.md quotes but ships no file
+ * for (e.g. `job.get_script_list.json`, §4.8). Kept apart so the shared set stays the index's.
+ */
+export const REPO_FIXTURES_DIR = resolve(REPO_ROOT, 'test/fixtures');
 
 export function loadFixtures(dir: string = DEFAULT_FIXTURES_DIR): LoadedFixture[] {
   return readdirSync(dir)
@@ -154,6 +159,16 @@ const NOTED: Readonly<
       rule: { extraKeys: [{ pattern: '$.data[].child[].child[]', key: 'default' }] },
     },
   ],
+  // Repo-local (test/fixtures): the example CONTRACTS.md §4.8 quotes has the ESB envelope.
+  'job.get_script_list.json': [
+    {
+      quote: 'a success has no message, and every answer carries job_request_id',
+      rule: {
+        extraKeys: [{ pattern: '$', key: 'job_request_id' }],
+        optionalKeys: [{ pattern: '$', key: 'message' }],
+      },
+    },
+  ],
   'job.get_job_instance_ip_log.file.json': [
     {
       quote: 'first src_ip uses key host_id, second uses bk_host_id',
@@ -231,6 +246,7 @@ export function rulesFor(
       continue;
     }
     extraKeys.push(...((rule.extraKeys ?? []) as typeof extraKeys));
+    optionalKeys.push(...((rule.optionalKeys ?? []) as typeof optionalKeys));
     aliases.push(...((rule.aliases ?? []) as typeof aliases));
     tolerated.push(`notes: "${quote}"`);
   }
@@ -527,9 +543,12 @@ async function replayJobCallback(
   return { call: `POST {callback_url} (received from JOB)`, problems };
 }
 
-/** Loads, replays in file order, closes; what the script runs. */
-export async function replayAll(opts: ReplayOptions, dir?: string): Promise<ReplayResult[]> {
-  const all = loadFixtures(dir);
+/** Loads, replays in file order (directory by directory), closes; what the script runs. */
+export async function replayAll(
+  opts: ReplayOptions,
+  dirs: readonly string[] = [DEFAULT_FIXTURES_DIR, REPO_FIXTURES_DIR],
+): Promise<ReplayResult[]> {
+  const all = dirs.flatMap((dir) => loadFixtures(dir));
   const replayer = await createReplayer(opts, all);
   try {
     const results: ReplayResult[] = [];

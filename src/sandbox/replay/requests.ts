@@ -230,7 +230,15 @@ export const PREPARE: Readonly<Record<string, Prepare>> = {
   'job.fast_execute_script': async (world, d) => {
     const b = body(d);
     await bizScope(world, d, b, 'body');
+    // Notes: the doc passes script_version_id, which wins over script_content (§4.2).
+    const script = await world.script();
+    swap(d, b, 'script_version_id', script.onlineVersionId, 'body.script_version_id (a stored script)');
     await jobServer(world, d, at(b, 'body', 'target_server'), 'target_server');
+  },
+  'job.get_script_list': async (world, d) => {
+    const script = await world.script();
+    await bizScope(world, d, d.query, 'query');
+    swap(d, d.query, 'name', script.name, 'query.name (a shell script with an online version)');
   },
   'job.get_job_instance_status': async (world, d) => {
     await bizScope(world, d, d.query, 'query');

@@ -70,6 +70,13 @@ export interface JobPlanInfo {
   stringVarName: string | null;
 }
 
+/** A stored shell script of the world's business with an online version (get_script_list). */
+export interface ScriptInfo {
+  id: string;
+  name: string;
+  onlineVersionId: number;
+}
+
 export interface FinishedJob {
   jobInstanceId: number;
   /** Step instance ids by step type (1 script, 2 file). */
@@ -380,6 +387,33 @@ export class ReplayWorld {
 
   async jobPlan(): Promise<JobPlanInfo> {
     return (await this.planRun()).plan;
+  }
+
+  /** A shell script of the world's business whose online version can run. */
+  script(): Promise<ScriptInfo> {
+    return this.once('script', async () => {
+      const world = await this.cmdb();
+      const scripts = list(
+        obj(
+          await this.call('GET', '/api/bk-job/prod/api/v3/get_script_list', {
+            bk_scope_type: 'biz',
+            bk_scope_id: String(world.biz.id),
+            script_language: 1,
+            length: 1000,
+          }),
+        ).data,
+      );
+      // A name no other script's name contains, so a search by it finds this one only.
+      const s = scripts.find(
+        (x) =>
+          typeof x.online_script_version_id === 'number' &&
+          !/exit|fail/.test(String(x.name)) &&
+          scripts.filter((y) => String(y.name).includes(String(x.name))).length === 1,
+      );
+      if (!s)
+        throw new ReplaySetupError(`business ${world.biz.id} has no shell script with an online version`);
+      return { id: String(s.id), name: String(s.name), onlineVersionId: Number(s.online_script_version_id) };
+    });
   }
 
   /** Polls get_job_instance_status until the execution finished. */

@@ -3,19 +3,31 @@ import type { Ticket, TicketStore } from './tickets';
 import { approveResult, pythonTime, ticketUrl } from './tickets';
 
 /**
- * The POST ITSM sends to `meta.callback_url` when a ticket ends (CONTRACTS.md §7.10). Success is
- * HTTP 200/201 with a JSON body whose `code == 0`; anything else records the sn as a failed
- * callback (listed by `callback_failed_ticket` until `ticket_approval_result` acknowledges it).
- * ITSM never retries by itself. The core's `postJson` only reports the status, and the body
- * matters here, so this module posts on its own.
+ * The POST ITSM sends to `meta.callback_url` when a ticket ends (CONTRACTS.md §7.10): to the URL
+ * as given, query string included, with the extra headers of `meta.headers`. Success is HTTP
+ * 200/201 with a JSON body whose `code == 0`; anything else records the sn as a failed callback
+ * (listed by `callback_failed_ticket` until `ticket_approval_result` acknowledges it). ITSM never
+ * retries by itself. The core's `postJson` only reports the status, and the body matters here, so
+ * this module posts on its own.
+ *
+ * `POST /_sandbox/itsm/callbacks` can lose the next callbacks (recorded as failed, exactly as a
+ * refused one) or delay them all (the body is the ticket as it ended, sent `delayMs` later).
  */
 
 const CALLBACK_TIMEOUT_MS = 5000;
 
-export interface CallbackOutcome {
-  status: number;
-  ok: boolean;
+/** `/_sandbox/itsm/callbacks`: cleared by `{}` and by a data reset. */
+export interface CallbackDelivery {
+  dropNext: number;
+  delayMs: number;
 }
+
+export type CallbackOutcome =
+  | { status: number; ok: boolean }
+  /** Lost on purpose: nothing was sent, and ITSM counts it as failed. */
+  | { status: 0; ok: false; dropped: true }
+  /** Sent later; its outcome is recorded then. */
+  | { delayedMs: number };
 
 export function callbackBody(t: Ticket, token: string): Record<string, unknown> {
   return {
@@ -31,7 +43,11 @@ export function callbackBody(t: Ticket, token: string): Record<string, unknown> 
   };
 }
 
-async function post(url: string, body: unknown, headers: Record<string, string>): Promise<CallbackOutcome> {
+async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<{ status: number; ok: boolean }> {
   try {
     const res = await request(url, {
       method: 'POST',
@@ -55,15 +71,36 @@ async function post(url: string, body: unknown, headers: Record<string, string>)
   }
 }
 
+export interface CallbackSend {
+  store: TicketStore;
+  delivery: CallbackDelivery;
+  schedule(fn: () => void, ms: number): void;
+  nowSec(): number;
+}
+
 /** Sends the callback of an ended ticket, if it has a URL; never throws. */
 export async function sendCallback(
-  store: TicketStore,
+  send: CallbackSend,
   t: Ticket,
   token: string,
-  nowSec: number,
 ): Promise<CallbackOutcome | null> {
-  if (!t.callbackUrl) return null;
-  const outcome = await post(t.callbackUrl, callbackBody(t, token), t.callbackHeaders);
-  if (!outcome.ok) store.failedCallbacks.set(t.sn, nowSec);
-  return outcome;
+  const url = t.callbackUrl;
+  if (!url) return null;
+  const { store, delivery } = send;
+  if (delivery.dropNext > 0) {
+    delivery.dropNext--;
+    store.failedCallbacks.set(t.sn, send.nowSec());
+    return { status: 0, ok: false, dropped: true };
+  }
+  const body = callbackBody(t, token);
+  const deliver = async () => {
+    const outcome = await post(url, body, t.callbackHeaders);
+    if (!outcome.ok) store.failedCallbacks.set(t.sn, send.nowSec());
+    return outcome;
+  };
+  if (delivery.delayMs > 0) {
+    send.schedule(() => void deliver(), delivery.delayMs);
+    return { delayedMs: delivery.delayMs };
+  }
+  return deliver();
 }

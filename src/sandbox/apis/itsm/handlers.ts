@@ -2,7 +2,9 @@ import type { SbItsmService } from '../../data/itsm-services';
 import { BUILTIN_APPROVAL_SERVICE_ID } from '../../data/itsm-services';
 import type { SandboxContext, SbRequest } from '../../types';
 import { SbBizError } from '../../types';
-import type { CallbackOutcome } from './callback';
+import type { AutoDecide } from './auto';
+import { takeDecision } from './auto';
+import type { CallbackDelivery, CallbackOutcome } from './callback';
 import { sendCallback } from './callback';
 import type { Ticket, TicketStatus, TicketStore } from './tickets';
 import {
@@ -32,6 +34,10 @@ export const ITSM_SECRET = 'sandbox-itsm-secret';
 export interface ItsmState {
   services: SbItsmService[];
   store: TicketStore;
+  /** `/_sandbox/itsm/callbacks` settings (callback.ts). */
+  delivery: CallbackDelivery;
+  /** `/_sandbox/itsm/auto` settings (auto.ts). */
+  auto: AutoDecide;
 }
 
 function validation(detail: string): SbBizError {
@@ -118,7 +124,22 @@ export function createTicket(ctx: SandboxContext, state: ItsmState, req: SbReque
     node: { stateId: service.flow_id * 10 + 3, name: '审批', processors, approved: null, lastApprover: '' },
     callbackUrl: callbackUrl === '' ? null : callbackUrl,
     callbackHeaders: headers,
+    appCode: req.appCode,
   });
+  const approve = takeDecision(state.auto);
+  if (approve !== null) {
+    const delayMs = state.auto.delayMs;
+    const operator = processors.split(',')[0] || 'admin';
+    // ITSM answers create_ticket first and runs the workflow after (§7.1): decide once the answer
+    // is written. With delayMs 0 the callback can still beat the creator's reading of it.
+    req.afterAnswer(() => {
+      const run = () => {
+        if (t.status === 'RUNNING') void decide(ctx, state, t, approve, operator);
+      };
+      if (delayMs > 0) ctx.schedule(run, delayMs);
+      else run();
+    });
+  }
   return { sn: t.sn, id: t.id, ticket_url: ticketUrl(t) };
 }
 
@@ -181,7 +202,13 @@ export function endTicket(
   t.endAt = now;
   t.updatedBy = operator;
   const token = createToken(ITSM_APP_CODE, ITSM_SECRET);
-  return sendCallback(state.store, t, token, Math.floor(now / 1000));
+  const send = {
+    store: state.store,
+    delivery: state.delivery,
+    schedule: (fn: () => void, ms: number) => ctx.schedule(fn, ms),
+    nowSec: () => Math.floor(ctx.now() / 1000),
+  };
+  return sendCallback(send, t, token);
 }
 
 export function decide(

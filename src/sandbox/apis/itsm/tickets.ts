@@ -28,6 +28,8 @@ export interface Ticket {
   node: { stateId: number; name: string; processors: string; approved: boolean | null; lastApprover: string };
   callbackUrl: string | null;
   callbackHeaders: Record<string, string>;
+  /** The app that created the ticket (ITSM serves every app; its failed-callback list is shared). */
+  appCode: string;
 }
 
 export const ITSM_WEB = 'http://itsm.sandbox.invalid';

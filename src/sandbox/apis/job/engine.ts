@@ -1,4 +1,6 @@
 import type { SandboxContext, SbHost } from '../../types';
+import type { CallbackAttempt } from './callback';
+import { callbackBody, deliverCallback } from './callback';
 
 /**
  * Job instances and how they progress. A job runs its steps in order; each step is BLANK(1) until
@@ -6,7 +8,8 @@ import type { SandboxContext, SbHost } from '../../types';
  * FAIL(4). A failed step fails the job and the later steps never start. Outcomes are
  * deterministic: a script that exits non-zero fails on every host; a host whose agent is missing
  * or not alive fails (its status is read when the step starts).
- * On the final state the job POSTs `callback_url` (JSON, then once form-encoded; §4.6).
+ * On the final state the job POSTs `callback_url` (JSON, then once more with the form content
+ * type; §4.6 and job/callback.ts), unless `/_sandbox/job/callbacks` said to lose it.
  */
 
 export const RunStatus = { BLANK: 1, RUNNING: 2, SUCCESS: 3, FAIL: 4, WAITING_USER: 7 } as const;
@@ -43,6 +46,8 @@ export interface StepRun {
   endTime?: number;
   /** Script steps: the decoded script. */
   scriptText?: string;
+  /** Script steps run from a stored script (fast_execute_script by script_id/script_version_id). */
+  script?: { scriptId: string; versionId: number };
   /** File steps: source paths and destination directory. */
   file?: { sources: string[]; destPath: string };
   hosts: HostRun[];
@@ -58,10 +63,17 @@ export interface JobRun {
   endTime?: number;
   operator: string;
   callbackUrl?: string;
+  /** What became of the final-state callback (absent without callback_url). */
+  callback?: { state: 'pending' | 'dropped' | 'delivered' | 'failed'; attempts: CallbackAttempt[] };
   steps: StepRun[];
 }
 
-export type StepSpec = Pick<StepRun, 'name' | 'type' | 'scriptText' | 'file'>;
+export type StepSpec = Pick<StepRun, 'name' | 'type' | 'scriptText' | 'script' | 'file'>;
+
+/** `POST /_sandbox/job/callbacks`: how many of the next final-state callbacks to lose. */
+export interface CallbackLoss {
+  dropNext: number;
+}
 
 export function toTarget(host: SbHost): TargetHost {
   const ip = host.bk_host_innerip.split(',')[0]?.trim() ?? '';
@@ -85,6 +97,7 @@ export class JobEngine {
   constructor(
     private readonly ctx: SandboxContext,
     firstJobId: number,
+    private readonly loss: CallbackLoss,
   ) {
     this.nextJobId = firstJobId;
     this.nextStepId = firstJobId * 10;
@@ -112,6 +125,7 @@ export class JobEngine {
       startTime: now,
       operator: input.operator,
       callbackUrl: input.callbackUrl,
+      ...(input.callbackUrl ? { callback: { state: 'pending' as const, attempts: [] } } : {}),
       steps: input.steps.map((s) => ({
         ...s,
         id: this.nextStepId++,
@@ -169,27 +183,22 @@ export class JobEngine {
   private finish(job: JobRun, status: number): void {
     job.status = status;
     job.endTime = this.ctx.now();
-    if (job.callbackUrl) void this.callback(job.callbackUrl, job);
-  }
-
-  /** §4.6: JSON first; anything but HTTP 200 → one retry form-encoded. Never throws. */
-  private async callback(url: string, job: JobRun): Promise<void> {
-    const body = {
-      job_instance_id: job.id,
-      status: job.status,
-      step_instance_list: job.steps.map((s) => ({ step_instance_id: s.id, status: s.status })),
-    };
-    try {
-      const status = await this.ctx.postJson(url, body);
-      if (status === 200) return;
-      // A form cannot nest, so the step list travels as its JSON text.
-      await this.ctx.postForm(url, {
-        job_instance_id: String(body.job_instance_id),
-        status: String(body.status),
-        step_instance_list: JSON.stringify(body.step_instance_list),
-      });
-    } catch {
-      // The receiver's trouble is not the sandbox's: JOB gives up after the retry.
+    const { callbackUrl, callback } = job;
+    if (!callbackUrl || !callback) return;
+    if (this.loss.dropNext > 0) {
+      // Lost on the way: neither the JSON call nor the form retry is made.
+      this.loss.dropNext--;
+      callback.state = 'dropped';
+      return;
     }
+    const body = callbackBody(
+      job.id,
+      job.status,
+      job.steps.map((s) => ({ id: s.id, status: s.status })),
+    );
+    void deliverCallback(callbackUrl, body).then((attempts) => {
+      callback.attempts = attempts;
+      callback.state = attempts.some((a) => a.status === 200) ? 'delivered' : 'failed';
+    });
   }
 }

@@ -1,8 +1,6 @@
-import type { SandboxContext, SbHost, SbRequest } from '../../types';
+import type { SandboxContext, SbRequest } from '../../types';
 import { SbBizError } from '../../types';
 import type { StepSpec, TargetHost } from './engine';
-import { toTarget } from './engine';
-import type { Scope } from './params';
 import {
   decodeBase64,
   field,
@@ -16,6 +14,8 @@ import {
   requiredInt,
 } from './params';
 import { planOf } from './plans';
+import { storedScriptOf } from './scripts';
+import { resolveServer } from './servers';
 import type { JobState } from './state';
 
 /** execute_job_plan / fast_execute_script (CONTRACTS.md §4.1, §4.2). */
@@ -29,55 +29,6 @@ function callbackOf(req: SbRequest): string | undefined {
   if (url !== undefined && !/^https?:\/\/\S+$/.test(url))
     throw invalid('callback_url', 'must be an http(s) URL');
   return url;
-}
-
-/**
- * A JOB server object `{host_id_list, ip_list}` → hosts of the business. host_id_list wins over the
- * discouraged ip_list; any host outside the business fails the whole call with 1244002.
- * Returns null when the object names no hosts at all.
- */
-function resolveServer(
-  ctx: SandboxContext,
-  scope: Scope,
-  server: unknown,
-  name: string,
-): TargetHost[] | null {
-  if (server === undefined || server === null) return null;
-  if (typeof server !== 'object') throw missingOrInvalid(name);
-  const s = server as Record<string, unknown>;
-  const inBiz = new Set<number>();
-  for (const r of ctx.data.relations) if (r.bk_biz_id === scope.bizId) inBiz.add(r.bk_host_id);
-  const hosts = ctx.data.hosts.filter((h) => inBiz.has(h.bk_host_id));
-  const bad: string[] = [];
-  const chosen: SbHost[] = [];
-
-  if (Array.isArray(s.host_id_list) && s.host_id_list.length > 0) {
-    const byId = new Map(hosts.map((h) => [h.bk_host_id, h]));
-    for (const raw of s.host_id_list) {
-      const id = typeof raw === 'number' ? raw : Number(raw);
-      const h = byId.get(id);
-      if (h) chosen.push(h);
-      else bad.push(`host_id:${String(raw)}`);
-    }
-  } else if (Array.isArray(s.ip_list) && s.ip_list.length > 0) {
-    for (const raw of s.ip_list) {
-      const ref = (raw ?? {}) as Record<string, unknown>;
-      const cloud = Number(ref.bk_cloud_id ?? 0);
-      const ip = String(ref.ip ?? '');
-      const h = hosts.find(
-        (x) => x.bk_cloud_id === cloud && x.bk_host_innerip.split(',').some((p) => p.trim() === ip),
-      );
-      if (h) chosen.push(h);
-      else bad.push(`${cloud}:${ip}`);
-    }
-  } else {
-    return null;
-  }
-  if (bad.length > 0) {
-    throw new SbBizError(JobCode.HOSTS_INVALID, `The following hosts are invalid: ${bad.join(',')}`);
-  }
-  const unique = new Map(chosen.map((h) => [h.bk_host_id, h]));
-  return [...unique.values()].map(toTarget);
 }
 
 export function executeJobPlan(ctx: SandboxContext, state: JobState, req: SbRequest): unknown {
@@ -112,6 +63,7 @@ export function executeJobPlan(ctx: SandboxContext, state: JobState, req: SbRequ
   const job = state
     .engine()
     .start({ bizId: scope.bizId, name: plan.name, operator: operatorOf(req), callbackUrl, hosts, steps });
+  state.recordExecution('execute_job_plan', job.id);
   return { job_instance_id: job.id, job_instance_name: job.name };
 }
 
@@ -119,17 +71,19 @@ export function fastExecuteScript(ctx: SandboxContext, state: JobState, req: SbR
   const scope = parseScope(ctx, req);
   ctx.assertBizAccess(req, scope.bizId, JobAction.quickExecuteScript, 'bk_job');
 
-  // The sandbox has no script library: only inline script_content can run.
-  const content = optionalString(req, 'script_content');
-  if (content === undefined) {
-    if (field(req, 'script_version_id') !== undefined || field(req, 'script_id') !== undefined) {
-      throw invalid('script_version_id', 'script does not exist');
-    }
-    throw missingOrInvalid('script_content');
+  // Priority script_version_id > script_id (its online version) > script_content (§4.2). A stored
+  // script runs in its own language; script_language only matters for inline content.
+  const stored = storedScriptOf(state, scope, req);
+  let scriptText: string;
+  if (stored) {
+    scriptText = stored.version.content;
+  } else {
+    const content = optionalString(req, 'script_content');
+    if (content === undefined) throw missingOrInvalid('script_content');
+    scriptText = decodeBase64('script_content', content);
+    const language = optionalInt(req, 'script_language');
+    if (language === undefined || language < 1 || language > 5) throw missingOrInvalid('script_language');
   }
-  const scriptText = decodeBase64('script_content', content);
-  const language = optionalInt(req, 'script_language');
-  if (language === undefined || language < 1 || language > 5) throw missingOrInvalid('script_language');
   const param = optionalString(req, 'script_param');
   if (param !== undefined) decodeBase64('script_param', param);
   const timeout = optionalInt(req, 'timeout');
@@ -153,7 +107,15 @@ export function fastExecuteScript(ctx: SandboxContext, state: JobState, req: SbR
     operator: operatorOf(req),
     callbackUrl,
     hosts,
-    steps: [{ name, type: 1, scriptText }],
+    steps: [
+      {
+        name,
+        type: 1,
+        scriptText,
+        ...(stored ? { script: { scriptId: stored.script.id, versionId: stored.version.id } } : {}),
+      },
+    ],
   });
+  state.recordExecution('fast_execute_script', job.id);
   return { job_instance_id: job.id, job_instance_name: job.name, step_instance_id: job.steps[0]?.id };
 }

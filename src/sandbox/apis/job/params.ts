@@ -9,7 +9,12 @@ export const JobCode = {
   HOSTS_INVALID: 1244002,
   JOB_NOT_FOUND: 1244006,
   STEP_NOT_FOUND: 1244007,
+  /** job-gateway, app-mode resources without an operator: HTTP 401 (§1.2). */
+  MISSING_USER_INFO: 1247002,
 } as const;
+
+/** Largest `length` of JOB's paged lists (§4.5, §4.8). */
+export const MAX_PAGE_LENGTH = 1000;
 
 export function missingOrInvalid(name: string): SbBizError {
   return new SbBizError(JobCode.MISSING_OR_INVALID, `Missing or invalid request parameter [${name}]`);
@@ -56,6 +61,17 @@ export function flag(req: SbRequest, name: string): boolean {
   return v === true || v === 'true' || v === 1 || v === '1';
 }
 
+/** `start` (default 0) and `length` (default 20, 1–1000) of JOB's paged lists. */
+export function parsePage(req: SbRequest): { start: number; length: number } {
+  const start = optionalInt(req, 'start') ?? 0;
+  const length = optionalInt(req, 'length') ?? 20;
+  if (start < 0) throw invalid('start', 'must be greater than or equal to 0');
+  if (length < 1 || length > MAX_PAGE_LENGTH) {
+    throw invalid('length', `must be between 1 and ${MAX_PAGE_LENGTH}`);
+  }
+  return { start, length };
+}
+
 export interface Scope {
   bizId: number;
   scopeType: 'biz';
@@ -99,4 +115,5 @@ export const JobAction = {
   launchJobPlan: { id: 'launch_job_plan', name: '执行方案执行' },
   viewJobPlan: { id: 'view_job_plan', name: '执行方案查看' },
   viewHistory: { id: 'view_history', name: '查看执行历史' },
+  viewScript: { id: 'view_script', name: '脚本查看' },
 } as const;

@@ -2,12 +2,18 @@ import type { SbJobPlan, SbJobStep, SbJobVar } from '../../data/job-plans';
 import type { SandboxContext, SbHost, SbRequest } from '../../types';
 import { SbBizError } from '../../types';
 import type { Scope } from './params';
-import { invalid, JobAction, JobCode, optionalInt, optionalString, parseScope, requiredInt } from './params';
+import {
+  JobAction,
+  JobCode,
+  optionalInt,
+  optionalString,
+  parsePage,
+  parseScope,
+  requiredInt,
+} from './params';
 import type { JobState } from './state';
 
 /** get_job_plan_list / get_job_plan_detail (CONTRACTS.md §4.5). */
-
-export const MAX_PLAN_PAGE = 1000;
 
 export function planOf(state: JobState, scope: Scope, planId: number): SbJobPlan {
   const plan = state.plans().find((p) => p.id === planId && p.bizId === scope.bizId);
@@ -18,12 +24,7 @@ export function planOf(state: JobState, scope: Scope, planId: number): SbJobPlan
 export function getJobPlanList(ctx: SandboxContext, state: JobState, req: SbRequest): unknown {
   const scope = parseScope(ctx, req);
   ctx.assertBizAccess(req, scope.bizId, JobAction.viewJobPlan, 'bk_job');
-  const start = optionalInt(req, 'start') ?? 0;
-  const length = optionalInt(req, 'length') ?? 20;
-  if (start < 0) throw invalid('start', 'must be greater than or equal to 0');
-  if (length < 1 || length > MAX_PLAN_PAGE) {
-    throw invalid('length', `must be between 1 and ${MAX_PLAN_PAGE}`);
-  }
+  const { start, length } = parsePage(req);
   const name = optionalString(req, 'name')?.toLowerCase();
   const creator = optionalString(req, 'creator');
   const lastModifyUser = optionalString(req, 'last_modify_user');
