@@ -33,6 +33,7 @@ import {
   type QuerySpec,
 } from './lib/harness';
 import { runOnce } from './lib/measure';
+import { measureRefusals } from './lib/refusals';
 import { peakRssMb } from './lib/processes';
 import {
   abMarkdown,
@@ -220,6 +221,7 @@ async function main(): Promise<void> {
     ...(await measureAll(options, queries, (spec, _index, hosts, world, url) =>
       measureQuery(spec, hosts, world, url, options),
     )),
+    refusals: await measureRefusals(Math.min(...options.sizes), options.requests),
   };
   const text = markdown(results);
   write('latest.json', 'latest.md', results, text);

@@ -8,7 +8,7 @@ import { ModuleResolver } from './module.resolver';
 import { SetResolver } from './set.resolver';
 import { TopoNodeResolver } from './topo-node.resolver';
 
-/** Every resolver class of the schema; src/build-schema.ts is the only importer. */
+/** Every resolver class of the schema; src/graphql/build-schema.ts is the only importer. */
 export const resolvers: NonEmptyArray<ClassType> = [
   MeResolver,
   BusinessResolver,

@@ -18,6 +18,9 @@ const port = (fallback: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(fallback));
 const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(max).default(fallback));
+/** An integer setting within [min, max]. */
+const intIn = (fallback: number, min: number, max: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
 const flag = z.preprocess(
   emptyAsUndefined,
   z
@@ -80,6 +83,17 @@ const EnvModel = SandboxModel.extend({
   BK_SUPPLIER_ACCOUNT: z.preprocess(emptyAsUndefined, z.string().default('0')),
   BK_UPSTREAM_TIMEOUT_MS: positiveInt(10_000),
   BK_REQUEST_DEADLINE_MS: positiveInt(30_000),
+  BK_BREAKER_THRESHOLD: z.preprocess(emptyAsUndefined, z.coerce.number().gt(0).lt(1).default(0.5)),
+  BK_BREAKER_MIN_CALLS: intIn(20, 1, 100_000),
+  BK_BREAKER_WINDOW_MS: intIn(10_000, 1000, 600_000),
+  BK_BREAKER_HALF_OPEN_MS: intIn(5000, 100, 600_000),
+  GRAPHQL_MAX_DEPTH: intIn(12, 1, 100),
+  GRAPHQL_MAX_ALIASES: intIn(30, 0, 1000),
+  GRAPHQL_MAX_DIRECTIVES: intIn(50, 0, 1000),
+  // Above ~4000 tokens a document can nest deeply enough to exhaust graphql-js's recursive parser.
+  GRAPHQL_MAX_TOKENS: intIn(2000, 100, 4000),
+  GRAPHQL_MAX_COST: intIn(50_000, 0, Number.MAX_SAFE_INTEGER),
+  GRAPHQL_MAX_FIELDS: intIn(100_000, 1, 100_000_000),
   DATABASE_URL: optionalString.refine(
     (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
     'must be a postgres:// URL',
@@ -103,6 +117,25 @@ const EnvModel = SandboxModel.extend({
   WATCH_ENABLED: flagDefaultOn,
   WATCH_USERNAME: z.preprocess(emptyAsUndefined, z.string().max(64).default('admin')),
 });
+
+/** What a GraphQL document may ask for before anything runs (see src/graphql/limits.ts). */
+export interface QueryLimitsConfig {
+  /** Deepest field nesting. */
+  depth: number;
+  /** Aliased fields per operation. */
+  aliases: number;
+  /** Directives per operation. */
+  directives: number;
+  /** Tokens per document, counted while parsing. */
+  tokens: number;
+  /**
+   * Cost budget: objects the operation may produce, by `first` and list fan-outs
+   * (src/graphql/cost.ts); 0 turns the cost limit off (`fields` and the deadline still apply).
+   */
+  cost: number;
+  /** Most fields with resolvers one request may resolve while it runs (src/graphql/execution-guard.ts). */
+  fields: number;
+}
 
 export interface SandboxConfig {
   /** Port of the standalone sandbox (`npm run sandbox`); in-process it listens on an ephemeral port. */
@@ -133,6 +166,17 @@ export interface UpstreamConfig {
   timeoutMs: number;
   /** Default deadline of a whole GraphQL request (all its upstream calls and retries). */
   requestDeadlineMs: number;
+}
+
+/** When a system's circuit opens, and how long it then fails fast (src/upstream/http/breaker.ts). */
+export interface BreakerConfig {
+  /** Share of calls (0..1) failing within the window that opens the circuit. */
+  threshold: number;
+  /** Fewest calls within the window before it may open. */
+  minimumCalls: number;
+  windowMs: number;
+  /** How long an open circuit fails fast before one probe call goes through. */
+  halfOpenAfterMs: number;
 }
 
 /** Seconds each cached kind lives (0 = not cached); `topology` also covers sets, modules, relations. */
@@ -194,6 +238,8 @@ export interface Config {
   sandboxMode: boolean;
   sandbox: SandboxConfig;
   upstream: UpstreamConfig;
+  breaker: BreakerConfig;
+  queryLimits: QueryLimitsConfig;
   databaseUrl: string | null;
   dataDir: string;
   redisUrl: string | null;
@@ -272,6 +318,20 @@ export function loadConfig(env: Env): Config {
       supplierAccount: e.BK_SUPPLIER_ACCOUNT,
       timeoutMs: e.BK_UPSTREAM_TIMEOUT_MS,
       requestDeadlineMs: e.BK_REQUEST_DEADLINE_MS,
+    },
+    breaker: {
+      threshold: e.BK_BREAKER_THRESHOLD,
+      minimumCalls: e.BK_BREAKER_MIN_CALLS,
+      windowMs: e.BK_BREAKER_WINDOW_MS,
+      halfOpenAfterMs: e.BK_BREAKER_HALF_OPEN_MS,
+    },
+    queryLimits: {
+      depth: e.GRAPHQL_MAX_DEPTH,
+      aliases: e.GRAPHQL_MAX_ALIASES,
+      directives: e.GRAPHQL_MAX_DIRECTIVES,
+      tokens: e.GRAPHQL_MAX_TOKENS,
+      cost: e.GRAPHQL_MAX_COST,
+      fields: e.GRAPHQL_MAX_FIELDS,
     },
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: e.DATA_DIR,

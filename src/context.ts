@@ -1,5 +1,6 @@
 import type { Authenticated } from './auth/authenticate';
 import type { Cache } from './cache';
+import { ExecutionGuard } from './graphql/execution-guard';
 import type { Credentials, Identity } from './auth/identity';
 import type { RequestLogger } from './logger';
 import { createLoaders, type BatchLimits, type Loaders } from './loaders';
@@ -28,6 +29,8 @@ export interface RequestContextBase {
 /** The GraphQL context (`@Ctx()`): one per request, never shared. */
 export interface GraphQLContext extends RequestContextBase {
   readonly loaders: Loaders;
+  /** Stops resolving fields at the deadline and yields the event loop on long passes. */
+  readonly guard: ExecutionGuard;
 }
 
 export interface ContextInput {
@@ -43,6 +46,8 @@ export interface ContextInput {
   defaultTenantId: string | null;
   /** Milliseconds the whole request may spend upstream. */
   deadlineMs: number;
+  /** Most fields with resolvers the request may resolve. */
+  maxFields: number;
   /** Aborted when the client goes away, so pending upstream calls stop early. */
   signal?: AbortSignal;
 }
@@ -71,6 +76,7 @@ export function createContext(input: ContextInput): GraphQLContext {
   };
   return {
     ...base,
+    guard: new ExecutionGuard(deadline, input.maxFields),
     loaders: createLoaders({
       clients,
       callContext: base.callContext,

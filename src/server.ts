@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import type { ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -13,22 +12,25 @@ import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createAuthenticator } from './auth/authenticate';
 import { parseCookies } from './auth/cookies';
-import { jitGateway } from './jit-executor';
-import { buildSchema } from './build-schema';
+import { jitGateway } from './graphql/jit-executor';
+import { buildSchema } from './graphql/build-schema';
 import { createCache } from './cache';
 import type { Cache } from './cache';
 import type { Config } from './config';
 import { createContext } from './context';
 import type { GraphQLContext } from './context';
-import { BkGraphError, ErrorCode, isUpstreamError } from './errors';
-import { formatError, isInternalError, rootCause } from './format-error';
+import { BkGraphError, httpStatusOf } from './errors';
+import { formatError, isInternalError } from './graphql/format-error';
+import { queryLimitRules } from './graphql/limits';
+import { describeError, errorLoggingPlugin } from './graphql/plugins/error-logging.plugin';
+import { jsonStatusPlugin } from './graphql/plugins/json-status.plugin';
+import { operationGuardPlugin } from './graphql/plugins/operation-guard.plugin';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
 import { registerGraphiqlAssets, sendGraphiql, wantsGraphiql } from './routes/graphiql';
 import { registerHealthRoutes } from './routes/health';
 import type { ReadinessCheck } from './routes/health';
 import { registerSandboxProxy } from './routes/sandbox-proxy';
-import { jsonStatusPlugin } from './response-status';
 import { createClients } from './upstream/clients';
 import type { Clients } from './upstream/clients';
 import { createUpstreamCaller } from './upstream/http/caller';
@@ -67,51 +69,16 @@ function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-const statusByCode: Partial<Record<string, number>> = {
-  [ErrorCode.UNAUTHENTICATED]: 401,
-  [ErrorCode.FORBIDDEN]: 403,
-  [ErrorCode.RATE_LIMITED]: 429,
-  [ErrorCode.UPSTREAM_ERROR]: 502,
-  [ErrorCode.UPSTREAM_UNAVAILABLE]: 503,
-  [ErrorCode.UPSTREAM_TIMEOUT]: 504,
-};
-
 /**
  * A failure while building the context stops the whole request, so it gets an HTTP status of its
  * own (Apollo reads `extensions.http`; the formatted error never shows it).
  */
 function withHttpStatus(error: unknown): unknown {
   if (!(error instanceof BkGraphError)) return error;
-  const status = statusByCode[error.code] ?? 500;
-  return new BkGraphError(error.code, error.message, { ...error.extensions, http: { status } });
-}
-
-function errorLoggingPlugin(): ApolloServerPlugin<GraphQLContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ contextValue, errors }) {
-          for (const error of errors) {
-            const cause = rootCause(error);
-            const path = error.path?.join('.');
-            if (isInternalError(error)) {
-              // Name and message only: stacks and upstream details stay out of the logs too.
-              const err =
-                cause instanceof Error
-                  ? { type: cause.name, message: cause.message }
-                  : { message: String(cause) };
-              contextValue.logger.error({ err, path }, 'internal error while executing a GraphQL request');
-            } else if (isUpstreamError(cause)) {
-              contextValue.logger.warn(
-                { upstream: cause.upstream, kind: cause.kind, code: cause.code, path },
-                'upstream call failed',
-              );
-            }
-          }
-        },
-      };
-    },
-  };
+  return new BkGraphError(error.code, error.message, {
+    ...error.extensions,
+    http: { status: httpStatusOf(error.code) },
+  });
 }
 
 export async function createServer(config: Config, deps: ServerDeps = {}): Promise<BkGraphServer> {
@@ -124,6 +91,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     createUpstreamCaller({
       config: config.upstream,
       logger,
+      breaker: config.breaker,
       maxInFlightPerSystem: 48,
       connectionsPerOrigin: 48,
     });
@@ -166,6 +134,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     verifier: clients.login,
     sandboxMode: config.sandboxMode,
     defaultTenantId: config.upstream.tenantId,
+    verifyAccessTokens: config.upstream.componentApiUrl !== null,
   });
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -177,13 +146,17 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     includeStacktraceInErrorResponses: false,
     formatError,
     logger,
+    // Counted while parsing: a document stops being read at the limit (src/graphql/limits.ts).
+    parseOptions: { maxTokens: config.queryLimits.tokens },
+    validationRules: queryLimitRules(config.queryLimits),
     plugins: [
       fastifyApolloDrainPlugin(app),
       ApolloServerPluginLandingPageDisabled(),
       // bk-graph sets no HTTP cache hints (answers are per identity), and the plugin's per-field
       // hook makes Apollo wrap every resolver: a measurable cost on a 1000-host response.
       ApolloServerPluginCacheControlDisabled(),
-      errorLoggingPlugin(),
+      errorLoggingPlugin(logger),
+      operationGuardPlugin(config.queryLimits),
       jsonStatusPlugin(),
     ],
   });
@@ -207,13 +180,11 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
         logger: request.log,
         defaultTenantId: config.upstream.tenantId,
         deadlineMs: config.upstream.requestDeadlineMs,
+        maxFields: config.queryLimits.fields,
       });
     } catch (error) {
-      if (isInternalError(error)) {
-        const err =
-          error instanceof Error ? { type: error.name, message: error.message } : { message: String(error) };
-        request.log.error({ err }, 'could not build the request context');
-      }
+      if (isInternalError(error))
+        request.log.error({ error: describeError(error) }, 'could not build the request context');
       throw withHttpStatus(error);
     }
   };
@@ -244,8 +215,11 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     {
       name: 'upstream',
       check: async () => {
-        const open = Object.entries(caller.health()).filter(([, state]) => state === 'open');
-        return open.length ? `circuit open for ${open.map(([system]) => system).join(', ')}` : null;
+        // Half-open is not healthy yet either: its next call is a probe that may well fail.
+        const states = Object.entries(caller.health()).filter(([, state]) => state !== 'closed');
+        return states.length
+          ? states.map(([system, state]) => `circuit ${state} for ${system}`).join(', ')
+          : null;
       },
     },
     ...(deps.readinessChecks ?? []),

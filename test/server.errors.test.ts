@@ -53,8 +53,8 @@ describe('bad input and upstream failures', () => {
   test('readyz answers 503 naming the system while its circuit is open', async () => {
     await server.faults({ errorRate: 1 });
     try {
-      // Each failing read is tried 3 times; two requests make enough consecutive failures.
-      for (let i = 0; i < 3; i++) await server.graphql(BusinessesDocument, { first: 1 });
+      // The circuit opens when most of at least 20 calls in its window fail (after retries).
+      await Promise.all(Array.from({ length: 25 }, () => server.graphql(BusinessesDocument, { first: 1 })));
       const res = await fetch(`${server.url}/readyz`);
       const body = (await res.json()) as { status: string; reason: string };
       expect(res.status).toBe(503);

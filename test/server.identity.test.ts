@@ -64,19 +64,25 @@ describe('who is calling', () => {
     expect(JSON.stringify(body)).not.toContain('token-nobody');
   });
 
-  test('an access_token BlueKing rejects is UNAUTHENTICATED on the fields that needed it', async () => {
+  test('a Bearer access_token answers `me` with the user it stands for', async () => {
+    const { status, body } = await server.graphql(MeDocument, {}, { authorization: 'Bearer at-alice' });
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.me.username).toBe('alice');
+  });
+
+  test('an access_token BlueKing rejects is UNAUTHENTICATED (HTTP 401), like a bad bk_token, and nothing is executed', async () => {
+    await server.resetStats();
     const { status, body } = await server.graphql(
       BusinessesDocument,
       { first: 1 },
       { authorization: 'Bearer at-nobody' },
     );
-    expect(status).toBe(200);
-    expect(body.data).toBeNull();
-    expect(body.errors?.[0]?.extensions).toMatchObject({
-      code: 'UNAUTHENTICATED',
-      upstream: { system: 'cmdb' },
-    });
+    expect(status).toBe(401);
+    expect(body.data).toBeUndefined();
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(JSON.stringify(body)).not.toContain('at-nobody');
+    expect((await server.stats()).calls['cmdb.search_business']).toBeUndefined();
   });
 
   test('an Authorization header that is not Bearer is UNAUTHENTICATED', async () => {
@@ -89,15 +95,21 @@ describe('who is calling', () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  test('a verified bk_token is trusted for a while: bk-login is asked once for repeated requests', async () => {
-    await server.resetStats();
-    for (let i = 0; i < 3; i++) {
-      const { body } = await server.graphql(BusinessesDocument, { first: 1 }, { 'x-bk-token': 'token-bob' });
-      expect(body.errors).toBeUndefined();
-    }
-    const { calls } = await server.stats();
-    const loginCalls = Object.entries(calls).filter(([api]) => api.startsWith('login.'));
-    expect(loginCalls.reduce((n, [, c]) => n + c, 0)).toBeLessThanOrEqual(1);
-    expect(calls['cmdb.search_business']).toBe(3);
-  });
+  test.each([
+    ['bk_token', { 'x-bk-token': 'token-bob' }],
+    ['access_token', { authorization: 'Bearer at-bob' }],
+  ])(
+    'a verified %s is trusted for a while: bk-login is asked once for repeated requests',
+    async (_kind, headers: Record<string, string>) => {
+      await server.resetStats();
+      for (let i = 0; i < 3; i++) {
+        const { body } = await server.graphql(BusinessesDocument, { first: 1 }, headers);
+        expect(body.errors).toBeUndefined();
+      }
+      const { calls } = await server.stats();
+      const loginCalls = Object.entries(calls).filter(([api]) => api.startsWith('login.'));
+      expect(loginCalls.reduce((n, [, c]) => n + c, 0)).toBeLessThanOrEqual(1);
+      expect(calls['cmdb.search_business']).toBe(3);
+    },
+  );
 });

@@ -1,4 +1,5 @@
 import { cpus, totalmem } from 'node:os';
+import { refusalsMarkdown, type Refusal } from './refusals';
 
 export interface Run {
   query: string;
@@ -30,6 +31,8 @@ export interface Results {
   settings: { latencyMs: number; connections: number; durationSeconds: number; sequentialRequests: number };
   runs: Run[];
   skipped: Skipped[];
+  /** Documents over a query limit, timed from request to refusal (lib/refusals.ts). */
+  refusals?: Refusal[];
 }
 
 export function machine(): Results['machine'] {
@@ -72,6 +75,7 @@ export function markdown(results: Results): string {
           r.lowerBoundMs,
         )} | ${fmt(r.floorMs)} | ${withBad(r.rps, r.badResponses)} | ${fmt(r.peakRssMb)} |`,
     ),
+    ...refusalsMarkdown(results.refusals ?? []),
   ];
   return withSkipped(lines, results.skipped);
 }

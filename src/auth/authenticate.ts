@@ -10,6 +10,11 @@ export interface TokenVerifier {
     bkToken: string,
     ctx: CallContext,
   ): Promise<{ username: string; tenantId: string | null } | null>;
+  /** The user behind an access token, or null when BlueKing does not accept it. */
+  describeAccessToken(
+    accessToken: string,
+    ctx: CallContext,
+  ): Promise<{ username: string; tenantId: string | null } | null>;
 }
 
 /** What the caller presented, as far as the front door can tell without asking BlueKing. */
@@ -20,7 +25,10 @@ export interface RequestCredentialsInput {
 
 export interface Authenticated {
   readonly credentials: Credentials;
-  /** Known once a bk_token is verified (or in sandbox mode); null for access tokens until userinfo. */
+  /**
+   * The verified caller. Null only for an access token bk-graph cannot describe (no ESB root
+   * configured): BlueKing still checks the token on every call it is forwarded with.
+   */
   readonly identity: Identity | null;
   /** A stable, non-secret key of the caller for cache keys: never the raw token. */
   readonly identityKey: string;
@@ -32,8 +40,13 @@ export interface AuthenticatorOptions {
   sandboxMode: boolean;
   /** Tenant used when bk-login does not name one (single-tenant installs). */
   defaultTenantId: string | null;
-  /** How long a verified bk_token is trusted without asking bk-login again. @default 60000 */
+  /** How long a verified bk_token or access token is trusted without asking again. @default 60000 */
   verifiedTtlMs?: number;
+  /**
+   * Whether access tokens are verified (and their user known) at the front door, which needs the
+   * ESB (see LoginClient.describeAccessToken). @default true
+   */
+  verifyAccessTokens?: boolean;
   /** Most verified tokens kept in memory at once. @default 10000 */
   maxCachedTokens?: number;
 }
@@ -74,6 +87,7 @@ export function createAuthenticator(options: AuthenticatorOptions) {
     defaultTenantId,
     verifiedTtlMs = 60_000,
     maxCachedTokens = 10_000,
+    verifyAccessTokens = true,
   } = options;
   const verified = new Keyv<{ username: string; tenantId: string | null }>({
     store: new BoundedMap(maxCachedTokens),
@@ -81,14 +95,20 @@ export function createAuthenticator(options: AuthenticatorOptions) {
     namespace: 'bk-token',
   });
 
-  async function fromBkToken(bkToken: string, requestId: string, deadline: number): Promise<Authenticated> {
-    const credentials: Credentials = { kind: 'bk_token', bkToken };
-    // Only the hash of the token is ever used as a key: the cache must not hold credentials.
-    const key = sha256(bkToken);
+  /**
+   * The verified user of `credentials`, asking BlueKing at most once per token and TTL. Only the
+   * hash of the token is ever used as a key: the cache must not hold credentials.
+   */
+  async function verifiedUser(
+    credentials: Credentials,
+    token: string,
+    ask: () => Promise<{ username: string; tenantId: string | null } | null>,
+  ): Promise<Authenticated> {
+    const key = `${credentials.kind}:${sha256(token)}`;
     let who = await verified.get(key);
     if (!who) {
-      const answer = await verifier.verifyToken(bkToken, { credentials, requestId, deadline });
-      if (!answer) throw new UnauthenticatedError('the bk_token is invalid or has expired');
+      const answer = await ask();
+      if (!answer) throw new UnauthenticatedError(`the ${credentials.kind} is invalid or has expired`);
       who = { username: answer.username, tenantId: answer.tenantId ?? defaultTenantId };
       await verified.set(key, who);
     }
@@ -97,6 +117,28 @@ export function createAuthenticator(options: AuthenticatorOptions) {
       identity: { username: who.username, tenantId: who.tenantId, credentials },
       identityKey: `user:${who.tenantId ?? ''}:${who.username}`,
     };
+  }
+
+  function fromBkToken(bkToken: string, requestId: string, deadline: number): Promise<Authenticated> {
+    const credentials: Credentials = { kind: 'bk_token', bkToken };
+    return verifiedUser(credentials, bkToken, () =>
+      verifier.verifyToken(bkToken, { credentials, requestId, deadline }),
+    );
+  }
+
+  function fromAccessToken(accessToken: string, requestId: string, deadline: number): Promise<Authenticated> {
+    const credentials: Credentials = { kind: 'access_token', accessToken };
+    if (!verifyAccessTokens) {
+      // Checked by BlueKing on every call it is forwarded with; whose it is stays unknown.
+      return Promise.resolve({
+        credentials,
+        identity: null,
+        identityKey: `access_token:${sha256(accessToken)}`,
+      });
+    }
+    return verifiedUser(credentials, accessToken, () =>
+      verifier.describeAccessToken(accessToken, { credentials, requestId, deadline }),
+    );
   }
 
   return {
@@ -113,10 +155,7 @@ export function createAuthenticator(options: AuthenticatorOptions) {
         const match = /^Bearer\s+(\S+)$/i.exec(authorization);
         if (!match?.[1])
           throw new UnauthenticatedError('the Authorization header must be "Bearer <access_token>"');
-        const credentials: Credentials = { kind: 'access_token', accessToken: match[1] };
-        // Access tokens are checked by BlueKing on every call they are forwarded with; the
-        // username is looked up only when a field needs it (Query.me).
-        return { credentials, identity: null, identityKey: `access_token:${sha256(match[1])}` };
+        return fromAccessToken(match[1], requestId, deadline);
       }
 
       const cookieToken = input.cookies['bk_token']?.trim();

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema as buildTypeGraphQLSchema } from 'type-graphql';
-import { resolvers } from '../resolvers';
+import { resolvers } from '../../resolvers';
+import { guardResolvers } from './execution-guard';
 import { leanFieldResolvers } from './lean-resolvers';
 
 /**
@@ -16,5 +17,7 @@ export async function buildSchema(): Promise<GraphQLSchema> {
   if (query)
     query.description = 'Reads over BlueKing: who is calling, businesses, topology, hosts, agents and apps.';
   leanFieldResolvers(schema, options);
+  // After the lean resolvers replaced theirs: the guard wraps whatever each field runs.
+  guardResolvers(schema);
   return schema;
 }

@@ -1,6 +1,6 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import type { DocumentNode, GraphQLSchema } from 'graphql';
-import { printSchema } from 'graphql';
+import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
+import { GraphQLError, printSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 /**
@@ -39,8 +39,10 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
 
   const executor: GatewayExecutor = async (requestContext) => {
     const query = compiledFor(requestContext.document, requestContext.operationName);
-    if (!isCompiledQuery(query)) return query;
-    return query.query(undefined, requestContext.context, requestContext.request.variables ?? {});
+    if (!isCompiledQuery(query)) return withGraphQLErrors(query);
+    return withGraphQLErrors(
+      await query.query(undefined, requestContext.context, requestContext.request.variables ?? {}),
+    );
   };
 
   return {
@@ -53,4 +55,23 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
     },
     async stop() {},
   };
+}
+
+/**
+ * graphql-jit's errors inherit from GraphQLError but carry no `extensions` unless they wrap an
+ * error that has some; Apollo reads `extensions.code` of every error and fails the whole request
+ * on one without. Those are turned into graphql-js GraphQLErrors (same message, path, locations).
+ */
+function withGraphQLErrors<T extends ExecutionResult>(result: T): T {
+  if (!result.errors?.some((e) => e.extensions === undefined)) return result;
+  const errors = result.errors.map((e) => {
+    if (e.extensions !== undefined) return e;
+    const error = new GraphQLError(e.message, {
+      ...(e.path ? { path: e.path } : {}),
+      ...(e.originalError ? { originalError: e.originalError } : {}),
+    });
+    if (e.locations) Object.assign(error, { locations: e.locations });
+    return error;
+  });
+  return { ...result, errors };
 }

@@ -31,7 +31,8 @@ export interface ClientsOptions {
   gseV1Versions?: boolean;
 }
 
-type ClientsConfig = Pick<UpstreamConfig, 'transports' | 'gseVersion' | 'supplierAccount'>;
+type ClientsConfig = Pick<UpstreamConfig, 'transports' | 'gseVersion' | 'supplierAccount'> &
+  Partial<Pick<UpstreamConfig, 'componentApiUrl'>>;
 
 /**
  * One typed client per BlueKing system over one caller; the caller owns all HTTP. Takes the whole
@@ -54,7 +55,10 @@ export function createClients(
     }),
     job: createJobClient(caller, { concurrency }),
     itsm: createItsmClient(caller, options.timeZoneOffset ? { timeZoneOffset: options.timeZoneOffset } : {}),
-    login: createLoginClient(caller, { transport: config.transports.login }),
+    login: createLoginClient(caller, {
+      transport: config.transports.login,
+      esbAvailable: config.componentApiUrl !== null,
+    }),
     paas: createPaasClient(caller, { transport: config.transports.paas }),
   };
 }

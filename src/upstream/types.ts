@@ -1,7 +1,7 @@
 import type { Credentials } from '../auth/identity';
-import type { System } from '../config';
+import type { System, Transport } from '../config';
 
-export type { System };
+export type { System, Transport };
 export type HttpMethod = 'GET' | 'POST';
 
 /**
@@ -27,6 +27,17 @@ export interface ApiSpec {
   };
   /** Reads are retried on network errors, 5xx and 429; writes never are. */
   readonly idempotent: boolean;
+  /**
+   * Set when BlueKing serves this API on one transport only: it is called there whatever the
+   * system's configured transport (bk-login's access-token lookup exists on ESB alone).
+   */
+  readonly onlyOn?: Transport;
+  /**
+   * An app-mode resource (JOB's `/api/v3/system/<name>`): on APIGW a `bk_username` credential is
+   * also sent as `X-Bk-Username`, where job-gateway takes the operator from (CONTRACTS.md §1.2).
+   * ESB has no such header; there the `bk_username` common argument names the operator.
+   */
+  readonly operatorHeader?: boolean;
   /**
    * `bk`: `{result, code, message, data}` (a body without `result` is success, e.g. bk-login APIGW);
    * `bare`: the body itself is the data (bkpaas3 returns a bare array).
@@ -56,7 +67,23 @@ export interface CallContext {
   readonly signal?: AbortSignal;
 }
 
+/** An answer with what BlueKing said about it besides its data. */
+export interface UpstreamAnswer<T> {
+  data: T;
+  /**
+   * The id BlueKing gave the answer, for the audit log: JOB's `job_request_id`, else ESB's
+   * `request_id`, else the gateway's `X-Bkapi-Request-ID`; null when it gave none.
+   */
+  requestId: string | null;
+}
+
 /** What a system module gets: one call per API, returning the envelope's `data` (or bare body). */
 export interface UpstreamCaller {
   call<T = unknown>(spec: ApiSpec, req: UpstreamRequest, ctx: CallContext): Promise<T>;
+  /** The same call, answering the request id of the answer too (writes record it in the audit log). */
+  callWithMeta<T = unknown>(
+    spec: ApiSpec,
+    req: UpstreamRequest,
+    ctx: CallContext,
+  ): Promise<UpstreamAnswer<T>>;
 }

@@ -36,7 +36,7 @@ export interface TestServer {
   stats(): Promise<{ calls: Record<string, number>; total: number }>;
   resetStats(): Promise<void>;
   /** Sets sandbox faults (`POST /_sandbox/faults`); `{}` clears them. */
-  faults(settings: Record<string, number>): Promise<void>;
+  faults(settings: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 

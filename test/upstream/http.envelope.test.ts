@@ -22,7 +22,7 @@ beforeAll(async () => {
     callers[t] = createUpstreamCaller({
       config: upstreamConfig(upstream.url, t),
       retry: { maxAttempts: 1 },
-      breaker: { threshold: 1000 },
+      breaker: { minimumCalls: Number.MAX_SAFE_INTEGER },
       maxBodyBytes: 64 * 1024,
     });
   }

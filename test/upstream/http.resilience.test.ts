@@ -201,32 +201,52 @@ describe('deadline', () => {
 describe('circuit breaker', () => {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  it('opens after N consecutive failures, fails fast without I/O, and closes after a good probe', async () => {
+  it('opens when more than half of at least minimumCalls calls fail, fails fast without I/O, and closes after a good probe', async () => {
     const events: UpstreamCallEvent[] = [];
     const caller = makeCaller({
       retry: { maxAttempts: 1 },
-      breaker: { threshold: 3, halfOpenAfterMs: 200 },
+      breaker: { threshold: 0.5, minimumCalls: 4, windowMs: 2000, halfOpenAfterMs: 200 },
       onCall: (e) => events.push(e),
     });
     fake.upstream.setDefault(gateway502);
     for (let i = 0; i < 3; i++) await rejection(caller.call(searchBusiness, biz, adminCtx));
+    // Three failures are below the minimum volume: a quiet system is not shed for a few errors.
+    expect(caller.health().cmdb).toBe('closed');
+    await rejection(caller.call(searchBusiness, biz, adminCtx));
     expect(caller.health().cmdb).toBe('open');
     expect(caller.health().job).toBe('closed');
 
     const fast = await rejection(caller.call(searchBusiness, biz, adminCtx));
     expect([fast.kind, fast.extensions.code]).toEqual(['unavailable', 'UPSTREAM_UNAVAILABLE']);
-    expect(fake.upstream.requests).toHaveLength(3);
+    expect(fake.upstream.requests).toHaveLength(4);
     expect(events.at(-1)?.outcome).toBe('unavailable');
 
     await sleep(250);
     fake.upstream.setDefault(ok({ count: 5 }));
     await expect(caller.call(searchBusiness, biz, adminCtx)).resolves.toEqual({ count: 5 });
     expect(caller.health().cmdb).toBe('closed');
-    expect(fake.upstream.requests).toHaveLength(4);
+    expect(fake.upstream.requests).toHaveLength(5);
+  });
+
+  it('stays closed while failures are a minority of the calls', async () => {
+    const caller = makeCaller({
+      retry: { maxAttempts: 1 },
+      breaker: { threshold: 0.5, minimumCalls: 4, windowMs: 5000 },
+    });
+    // One call in three fails: 33% is below the 50% threshold however many calls there are.
+    fake.upstream.setDefault(ok({}));
+    for (let i = 0; i < 30; i++) {
+      if (i % 3 === 0) fake.upstream.reply(gateway502);
+      await caller.call(searchBusiness, biz, adminCtx).catch(() => undefined);
+    }
+    expect(caller.health().cmdb).toBe('closed');
   });
 
   it('opens again when the half-open probe fails', async () => {
-    const caller = makeCaller({ retry: { maxAttempts: 1 }, breaker: { threshold: 2, halfOpenAfterMs: 200 } });
+    const caller = makeCaller({
+      retry: { maxAttempts: 1 },
+      breaker: { minimumCalls: 2, windowMs: 2000, halfOpenAfterMs: 200 },
+    });
     fake.upstream.setDefault('reset');
     for (let i = 0; i < 2; i++) await rejection(caller.call(searchBusiness, biz, adminCtx));
     await sleep(250);
@@ -236,18 +256,21 @@ describe('circuit breaker', () => {
     expect(fake.upstream.requests).toHaveLength(3);
   });
 
-  it('stops retrying a read as soon as the circuit opens', async () => {
+  it('counts a read once, after its retries: failures that a retry absorbed never open the circuit', async () => {
     const caller = makeCaller({
-      retry: { maxAttempts: 5 },
-      breaker: { threshold: 2, halfOpenAfterMs: 10_000 },
+      retry: { maxAttempts: 3, baseDelayMs: 1 },
+      breaker: { minimumCalls: 2, windowMs: 5000 },
     });
-    fake.upstream.setDefault(gateway502);
-    expect((await rejection(caller.call(searchBusiness, biz, adminCtx))).kind).toBe('unavailable');
-    expect(fake.upstream.requests).toHaveLength(2);
+    for (let i = 0; i < 5; i++) {
+      fake.upstream.reply(gateway502, gateway502, ok({ n: i }));
+      await expect(caller.call(searchBusiness, biz, adminCtx)).resolves.toEqual({ n: i });
+    }
+    expect(fake.upstream.requests).toHaveLength(15);
+    expect(caller.health().cmdb).toBe('closed');
   });
 
   it('is not opened by business errors, auth errors or 4xx answers', async () => {
-    const caller = makeCaller({ retry: { maxAttempts: 1 }, breaker: { threshold: 2 } });
+    const caller = makeCaller({ retry: { maxAttempts: 1 }, breaker: { minimumCalls: 2, windowMs: 5000 } });
     fake.upstream.reply(
       { json: { result: false, code: 1199006, message: 'bad' } },
       { status: 403, json: { code: 1640301, code_name: 'APP_NO_PERMISSION', message: 'no' } },

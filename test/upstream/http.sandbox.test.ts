@@ -172,8 +172,11 @@ describe.each(['apigw', 'esb'] as const)('against the sandbox over %s', (transpo
     expect(await callsOf('cmdb.search_business')).toBe(2);
   });
 
-  it('opens the breaker after repeated 5xx, fails fast without calling, and recovers after half-open', async () => {
-    const caller = makeCaller({ retry: { maxAttempts: 1 }, breaker: { threshold: 3, halfOpenAfterMs: 200 } });
+  it('opens the breaker when most calls of a busy window fail with 5xx, fails fast without calling, and recovers after half-open', async () => {
+    const caller = makeCaller({
+      retry: { maxAttempts: 1 },
+      breaker: { minimumCalls: 3, windowMs: 2000, halfOpenAfterMs: 200 },
+    });
     await sandbox.faults({ apis: ['cmdb.search_business'], failNext: 3 });
     for (let i = 0; i < 3; i++) await rejection(caller.call(searchBusiness, biz, adminCtx));
     expect(caller.health().cmdb).toBe('open');

@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { ErrorCode, REQUEST_ERROR_CODES } from '../../errors';
 
-/** Errors about the GraphQL document or its variables, not about the HTTP request. */
-const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+/** Errors about the GraphQL document or its variables (a refused limit included), not about HTTP. */
+const DOCUMENT_ERROR_CODES = new Set([...REQUEST_ERROR_CODES, ErrorCode.QUERY_TOO_COMPLEX]);
 
 /**
  * GraphQL-over-HTTP: a client that accepts only `application/json` SHOULD get 200 for every
@@ -19,7 +20,7 @@ export function jsonStatusPlugin<TContext extends BaseContext>(): ApolloServerPl
           if (accept.includes('application/graphql-response+json')) return;
           const { errors, data } = response.body.singleResult;
           if (data !== undefined || !errors?.length) return;
-          if (errors.every((e) => REQUEST_ERROR_CODES.has(String(e.extensions?.code))))
+          if (errors.every((e) => DOCUMENT_ERROR_CODES.has(String(e.extensions?.code))))
             response.http.status = 200;
         },
       };

@@ -1,10 +1,4 @@
-import {
-  CircuitState,
-  ConsecutiveBreaker,
-  circuitBreaker,
-  handleWhen,
-  isBrokenCircuitError,
-} from 'cockatiel';
+import { CircuitState, SamplingBreaker, circuitBreaker, handleWhen, isBrokenCircuitError } from 'cockatiel';
 import type { CircuitBreakerPolicy } from 'cockatiel';
 import { SYSTEMS } from '../../config';
 import type { System } from '../../config';
@@ -13,10 +7,22 @@ import { isCallerAbort } from './transport-error';
 
 export interface BreakerOptions {
   /**
-   * Consecutive upstream failures (network, timeout, 5xx) that open a system's circuit.
-   * @default 5
+   * Share of calls (0..1) that must fail within `windowMs` for a system's circuit to open. A call
+   * counts once, after its retries: a read that succeeded on its second attempt is a success.
+   * @default 0.5
    */
   threshold?: number;
+  /**
+   * The sliding window the failure rate is measured over.
+   * @default 10000
+   */
+  windowMs?: number;
+  /**
+   * Fewest calls within the window before the rate may open the circuit, so a handful of
+   * failures on a quiet system does not shed it.
+   * @default 20
+   */
+  minimumCalls?: number;
   /**
    * How long an open circuit fails fast before letting one probe call through.
    * @default 5000
@@ -36,17 +42,32 @@ function isUpstreamFailure(e: Error): boolean {
   return e.kind === 'gateway' && (e.upstream.httpStatus ?? 0) >= 500;
 }
 
-/** One cockatiel circuit breaker per BlueKing system. */
+/**
+ * One cockatiel circuit breaker per BlueKing system, opening on the failure *rate* over a window
+ * (cockatiel's SamplingBreaker), not on a run of consecutive failures: under concurrency a healthy
+ * system with a 10% error rate produces runs of five failures every few seconds, and a breaker
+ * that opens on those sheds every request for a hiccup that retries absorb.
+ */
 export class SystemBreakers {
   private readonly policies: Record<System, CircuitBreakerPolicy>;
 
-  constructor({ threshold = 5, halfOpenAfterMs = 5000 }: BreakerOptions = {}) {
+  constructor({
+    threshold = 0.5,
+    windowMs = 10_000,
+    minimumCalls = 20,
+    halfOpenAfterMs = 5000,
+  }: BreakerOptions = {}) {
     this.policies = Object.fromEntries(
       SYSTEMS.map((s) => [
         s,
         circuitBreaker(handleWhen(isUpstreamFailure), {
           halfOpenAfter: halfOpenAfterMs,
-          breaker: new ConsecutiveBreaker(threshold),
+          // cockatiel counts volume as calls per second averaged over the window.
+          breaker: new SamplingBreaker({
+            threshold,
+            duration: windowMs,
+            minimumRps: minimumCalls / (windowMs / 1000),
+          }),
         }),
       ]),
     ) as Record<System, CircuitBreakerPolicy>;

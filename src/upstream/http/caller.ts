@@ -3,18 +3,18 @@ import type { Dispatcher } from 'undici';
 import type { System, Transport, UpstreamConfig } from '../../config';
 import { UpstreamError, isUpstreamError } from '../../errors';
 import type { UpstreamErrorKind } from '../../errors';
-import type { ApiSpec, CallContext, UpstreamCaller, UpstreamRequest } from '../types';
+import type { ApiSpec, CallContext, UpstreamAnswer, UpstreamCaller, UpstreamRequest } from '../types';
 import { SystemBreakers } from './breaker';
 import type { BreakerOptions, BreakerState } from './breaker';
 import { attemptSignal, isExpired, sleep as abortableSleep } from './deadline';
 import { resolveDispatchers } from './dispatchers';
 import type { DispatcherInput } from './dispatchers';
-import { interpretResponse } from './envelope';
+import { answerRequestId, interpretResponse } from './envelope';
 import { readCappedBody } from './read-body';
 import { defaultRetryOptions, withRetry } from './retry';
 import type { RetryOptions } from './retry';
 import { Semaphore } from './semaphore';
-import { deadlineError, transportError } from './transport-error';
+import { deadlineError, markNeverSent, transportError } from './transport-error';
 import { buildWireRequest } from './urls';
 import type { WireRequest } from './urls';
 
@@ -123,15 +123,25 @@ export function createUpstreamCaller({
     onCall?.(event);
   }
 
-  async function exchange(spec: ApiSpec, wire: WireRequest, ctx: CallContext, attempt: number) {
+  /** `meta`, when given, receives the answer's request id (callWithMeta). */
+  async function exchange(
+    spec: ApiSpec,
+    wire: WireRequest,
+    ctx: CallContext,
+    attempt: number,
+    meta?: { requestId: string | null },
+  ) {
     const signal = attemptSignal(ctx, now);
     const timeoutMs = spec.timeoutMs ?? config.timeoutMs;
     const event = { system: spec.system, api: spec.api, transport: wire.transport, attempt };
     let started = performance.now();
     let status: number | undefined;
+    // Until undici has the request, a failure (the deadline passing in the queue) sent nothing.
+    let issued = false;
     try {
       return await semaphoreOf(spec.system).run(async () => {
         started = performance.now();
+        issued = true;
         const res = await request(wire.url, {
           dispatcher: bySystem[spec.system] as Dispatcher,
           method: wire.method,
@@ -150,46 +160,73 @@ export function createUpstreamCaller({
           res.headers['content-length'],
         );
         const data = interpretResponse(spec, { status, headers: res.headers, text }, now);
+        if (meta) meta.requestId = answerRequestId({ status, headers: res.headers, text });
         report({ ...event, status, durationMs: performance.now() - started, outcome: 'ok' }, ctx);
         return data;
       }, signal);
     } catch (e) {
       const err = isUpstreamError(e) ? e : transportError(e, spec, signal, status);
+      if (!issued) markNeverSent(err);
       const outcome = isUpstreamError(err) ? err.kind : 'error';
       report({ ...event, status, durationMs: performance.now() - started, outcome }, ctx, err);
       throw err;
     }
   }
 
-  function attemptOnce(spec: ApiSpec, wire: WireRequest, ctx: CallContext, attempt: number) {
-    if (isExpired(ctx, now)) return Promise.reject(deadlineError(spec, ctx.signal?.aborted === true));
+  function attemptOnce(
+    spec: ApiSpec,
+    wire: WireRequest,
+    ctx: CallContext,
+    attempt: number,
+    meta?: { requestId: string | null },
+  ) {
+    if (isExpired(ctx, now))
+      return Promise.reject(markNeverSent(deadlineError(spec, ctx.signal?.aborted === true)));
+    return exchange(spec, wire, ctx, attempt, meta);
+  }
+
+  /** The error a call gets while its system's circuit is open: it fails fast, nothing is sent. */
+  function unavailable(spec: ApiSpec, wire: WireRequest, ctx: CallContext): UpstreamError {
+    const err = new UpstreamError(
+      'unavailable',
+      `${spec.system}.${spec.api} is unavailable: ${spec.system} is failing, retry later`,
+      { system: spec.system, api: spec.api },
+    );
+    const event = { system: spec.system, api: spec.api, transport: wire.transport, attempt: 1 };
+    report({ ...event, durationMs: 0, outcome: 'unavailable' }, ctx, err);
+    return err;
+  }
+
+  function run(spec: ApiSpec, req: UpstreamRequest, ctx: CallContext, meta?: { requestId: string | null }) {
+    const wire = buildWireRequest(config, spec, req, ctx);
+    // The breaker sees the call once, with its retries inside: a read counts as failed only when
+    // every attempt failed, so transient errors that retries absorb never open a circuit.
     return breakers.run(
       spec.system,
-      () => exchange(spec, wire, ctx, attempt),
-      () => {
-        const err = new UpstreamError(
-          'unavailable',
-          `${spec.system}.${spec.api} is unavailable: ${spec.system} failed repeatedly, retry later`,
-          { system: spec.system, api: spec.api },
-        );
-        const event = { system: spec.system, api: spec.api, transport: wire.transport, attempt };
-        report({ ...event, durationMs: 0, outcome: 'unavailable' }, ctx, err);
-        return err;
-      },
+      () =>
+        withRetry((n) => attemptOnce(spec, wire, ctx, n, meta), {
+          idempotent: spec.idempotent,
+          ctx,
+          options: retryOptions,
+          now,
+          sleep,
+        }),
+      () => unavailable(spec, wire, ctx),
     );
   }
 
   return {
     async call<T = unknown>(spec: ApiSpec, req: UpstreamRequest, ctx: CallContext): Promise<T> {
-      const wire = buildWireRequest(config, spec, req, ctx);
-      const data = await withRetry((n) => attemptOnce(spec, wire, ctx, n), {
-        idempotent: spec.idempotent,
-        ctx,
-        options: retryOptions,
-        now,
-        sleep,
-      });
-      return data as T;
+      return (await run(spec, req, ctx)) as T;
+    },
+    async callWithMeta<T = unknown>(
+      spec: ApiSpec,
+      req: UpstreamRequest,
+      ctx: CallContext,
+    ): Promise<UpstreamAnswer<T>> {
+      const meta = { requestId: null as string | null };
+      const data = (await run(spec, req, ctx, meta)) as T;
+      return { data, requestId: meta.requestId };
     },
     health: () => breakers.health(),
     async close() {

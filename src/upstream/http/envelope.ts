@@ -47,6 +47,22 @@ export function interpretResponse(spec: ApiSpec, res: RawResponse, now: () => nu
   return throwResultFalse(spec, res, body, now);
 }
 
+/**
+ * The id BlueKing gave a successful answer (UpstreamAnswer.requestId): JOB's `job_request_id`, else
+ * ESB's `request_id`, else the gateway's `X-Bkapi-Request-ID`. Parses the body again, so it is only
+ * asked for by callWithMeta (writes, whose answers are small).
+ */
+export function answerRequestId(res: RawResponse): string | null {
+  const parsed = parseJson(res.text);
+  const body = parsed.ok && isObject(parsed.value) ? parsed.value : undefined;
+  return (
+    textOf(body?.job_request_id) ??
+    textOf(body?.request_id) ??
+    headerOf(res.headers, 'x-bkapi-request-id') ??
+    null
+  );
+}
+
 function throwHttpError(spec: ApiSpec, res: RawResponse, body: Json | undefined, now: () => number): never {
   // bk-login's own gateway: HTTP 4xx {"error": {"code": "VALIDATION_ERROR", "message"}}.
   const loginError = body && isObject(body.error) ? body.error : undefined;

@@ -5,8 +5,10 @@ import { isCallerAbort } from './transport-error';
 
 export interface RetryOptions {
   /**
-   * Attempts in total, the first one included.
-   * @default 3
+   * Attempts in total, the first one included. Four keep a 22-call query whole at a 10% error
+   * rate (each call fails only if all four do: 0.01%, so 0.2% of such queries) where three would
+   * lose 2%; the backoff stays within the request's deadline.
+   * @default 4
    */
   maxAttempts: number;
   /** @default 100 */
@@ -18,7 +20,7 @@ export interface RetryOptions {
 }
 
 export const defaultRetryOptions: RetryOptions = {
-  maxAttempts: 3,
+  maxAttempts: 4,
   baseDelayMs: 100,
   maxDelayMs: 2000,
   random: Math.random,

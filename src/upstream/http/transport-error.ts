@@ -32,6 +32,33 @@ export function isCallerAbort(e: UpstreamError): boolean {
   return callerAborts.has(e);
 }
 
+/** Failures known to have happened before any byte of the request left bk-graph. */
+const neverSent = new WeakSet<UpstreamError>();
+
+// The connection was never made: nothing of the request can have reached BlueKing.
+const NOT_CONNECTED_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+export function markNeverSent<E>(e: E): E {
+  if (e instanceof UpstreamError) neverSent.add(e);
+  return e;
+}
+
+/**
+ * Whether the failed call certainly never reached BlueKing: the circuit was open, the deadline
+ * passed before an attempt started (or while it waited for a slot), or the connection was never
+ * made. Writes use it to tell a definite failure from one whose outcome is unknown.
+ */
+export function wasNeverSent(e: unknown): boolean {
+  return e instanceof UpstreamError && (e.kind === 'unavailable' || neverSent.has(e));
+}
+
 /**
  * Maps a failure of the HTTP exchange itself (no usable response) to an UpstreamError. Errors that
  * are not transport failures (a bug in bk-graph) are returned unchanged.
@@ -50,10 +77,12 @@ export function transportError(
     api: spec.api,
     ...(httpStatus !== undefined ? { httpStatus } : {}),
   };
+  const mark = (err: UpstreamError) =>
+    code !== undefined && NOT_CONNECTED_CODES.has(code) ? markNeverSent(err) : err;
   if (code !== undefined && TIMEOUT_CODES.has(code))
-    return new UpstreamError('timeout', `${api} timed out (${code})`, upstream);
+    return mark(new UpstreamError('timeout', `${api} timed out (${code})`, upstream));
   if (code !== undefined && (NETWORK_CODES.has(code) || code.startsWith('UND_ERR_')))
-    return new UpstreamError('network', `${api} could not be reached (${code})`, upstream);
+    return mark(new UpstreamError('network', `${api} could not be reached (${code})`, upstream));
   return e;
 }
 

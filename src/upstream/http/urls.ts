@@ -24,7 +24,7 @@ export function buildWireRequest(
   req: UpstreamRequest,
   ctx: CallContext,
 ): WireRequest {
-  const transport = config.transports[spec.system];
+  const transport = spec.onlyOn ?? config.transports[spec.system];
   const method = transport === 'apigw' ? spec.apigw.method : spec.esb.method;
   if (method === 'GET' && req.body !== undefined)
     throw new Error(`${spec.system}.${spec.api} is a GET on ${transport}: pass query, not body`);
@@ -49,11 +49,14 @@ function apigwRequest(
   const url = `${root}/${encodeURIComponent(config.stage)}${path}${queryString(req.query ?? {})}`;
   // APIGW authenticates from the header only: no secret ever goes in the body or query here.
   const body = method === 'POST' ? JSON.stringify(req.body ?? {}) : undefined;
+  const headers = requestHeaders(config, ctx, body !== undefined);
+  if (spec.operatorHeader && ctx.credentials.kind === 'bk_username')
+    headers['x-bk-username'] = ctx.credentials.bkUsername;
   return {
     transport: 'apigw',
     method,
     url,
-    headers: requestHeaders(config, ctx, body !== undefined),
+    headers,
     ...(body !== undefined ? { body } : {}),
   };
 }

@@ -24,6 +24,11 @@ interface WireEsbUser {
 export interface LoginClient {
   /** Who the context's credentials belong to. */
   userInfo(ctx: CallContext): Promise<UserInfo>;
+  /**
+   * The user an access token stands for, or null when BlueKing does not accept the token.
+   * Needs the ESB (`esbAvailable`); without it, throws UnauthenticatedError saying so.
+   */
+  describeAccessToken(accessToken: string, ctx: CallContext): Promise<UserInfo | null>;
   /** The user behind a bk_token, or null when bk-login says the token is invalid or expired. */
   verifyToken(bkToken: string, ctx: CallContext): Promise<VerifiedToken | null>;
 }
@@ -55,9 +60,40 @@ export function fromEsbUser(w: WireEsbUser, tenantId: string | null): UserInfo {
   };
 }
 
-export function createLoginClient(caller: UpstreamCaller, options: { transport: Transport }): LoginClient {
+export interface LoginClientOptions {
+  transport: Transport;
+  /** Whether an ESB root is configured (access tokens are described there). @default true */
+  esbAvailable?: boolean;
+}
+
+export function createLoginClient(caller: UpstreamCaller, options: LoginClientOptions): LoginClient {
   const esb = options.transport === 'esb';
+  const esbAvailable = options.esbAvailable ?? true;
+
+  async function describeAccessToken(accessToken: string, ctx: CallContext): Promise<UserInfo | null> {
+    if (!esbAvailable)
+      throw new UnauthenticatedError(
+        'bk-graph cannot tell whose access_token this is: bk-login describes access tokens over ESB only, and BK_COMPONENT_API_URL is not set',
+      );
+    try {
+      const data = await caller.call<WireEsbUser>(
+        loginSpecs.describeAccessToken,
+        {},
+        {
+          ...ctx,
+          credentials: { kind: 'access_token', accessToken },
+        },
+      );
+      return fromEsbUser(data, ctx.tenantId ?? null);
+    } catch (e) {
+      // bk-login's "no such session" (1302100), or the gateway refusing the token itself.
+      if (isInvalidTokenError(e) || (isUpstreamError(e) && e.kind === 'auth')) return null;
+      throw e;
+    }
+  }
+
   return {
+    describeAccessToken,
     async userInfo(ctx) {
       if (esb) {
         // get_user describes the user of the common args, which the core fills from ctx.
@@ -83,10 +119,9 @@ export function createLoginClient(caller: UpstreamCaller, options: { transport: 
           timeZone: null,
         };
       }
-      // bk-login's gateway describes bk_token sessions only.
-      throw new UnauthenticatedError(
-        'bk-login can describe a bk_token session only; an access_token carries no user info',
-      );
+      const user = await describeAccessToken(creds.accessToken, ctx);
+      if (!user) throw new UnauthenticatedError('the access_token is invalid or has expired');
+      return user;
     },
 
     async verifyToken(bkToken, ctx) {

@@ -22,6 +22,9 @@ function loginSpec(api: string, apigwPath: string, esbName: string): ApiSpec {
  */
 export const loginSpecs = {
   getUser: loginSpec('get_user', USERINFO_PATH, 'get_user'),
+  // bk-login's APIGW resources describe bk_token sessions only; ESB's get_user describes whoever
+  // the common args name, an access_token's user included (ESB verifies the token itself).
+  describeAccessToken: { ...loginSpec('get_user', USERINFO_PATH, 'get_user'), onlyOn: 'esb' },
   isLogin: loginSpec('is_login', VERIFY_PATH, 'is_login'),
   verifyBkToken: loginSpec('verify_bk_token', VERIFY_PATH, 'is_login'),
   getBkTokenUserinfo: loginSpec('get_bk_token_userinfo', USERINFO_PATH, 'get_user'),
