@@ -8,12 +8,11 @@ import { BkModule } from '../schema/module.type';
 import { BkSet } from '../schema/set.type';
 import { TopoNode } from '../schema/topo-node.type';
 import type { GraphQLContext } from '../src/context';
-import { hostCountKey, hostPageRequest } from '../src/host-page';
-import { prefetchBusinessChildren } from '../src/prefetch';
+import { prefetchBusinessChildren } from '../src/graph/business-prefetch';
+import { countOnlyConnection, toConnection } from '../src/graph/connection';
+import { hostCountKey, hostPageRequest } from '../src/graph/host-page';
 import type { BusinessRef, ModuleRef, SetRef, TopoNodeRef } from '../src/loaders/refs';
 import { topoNodeRef } from '../src/loaders/refs';
-import { toConnection } from '../src/pagination';
-import { countOnlyConnection } from '../src/selection';
 import { wireId } from '../src/upstream/ids';
 
 /** Business by id and the fields that reach into its topology and hosts. */

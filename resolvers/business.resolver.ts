@@ -4,10 +4,7 @@ import { BusinessFilter } from '../schema/business-filter.input';
 import { Business } from '../schema/business.type';
 import { PageArgs } from '../schema/page.args';
 import type { GraphQLContext } from '../src/context';
-import { fetchWindow, readPageArgs, toConnection } from '../src/pagination';
-
-/** CMDB search_business answers at most 200 businesses per call (CONTRACTS.md §3.1). */
-const SEARCH_BUSINESS_LIMIT = 200;
+import { readPageArgs, toConnection } from '../src/graph/connection';
 
 @Resolver(() => Business)
 export class BusinessResolver {
@@ -25,9 +22,7 @@ export class BusinessResolver {
       ...(filter?.maintainer ? { maintainer: filter.maintainer } : {}),
       ...(filter?.ids ? { ids: filter.ids } : {}),
     };
-    const { count, items } = await fetchWindow(window, SEARCH_BUSINESS_LIMIT, (start, limit) =>
-      ctx.clients.cmdb.searchBusiness({ ...criteria, start, limit }, ctx.callContext()),
-    );
+    const { count, items } = await ctx.loaders.businessPages.load({ filter: criteria, ...window });
     return toConnection(items, window.offset, count);
   }
 }

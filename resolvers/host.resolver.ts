@@ -4,7 +4,7 @@ import { Business } from '../schema/business.type';
 import { Host } from '../schema/host.type';
 import { BkModule } from '../schema/module.type';
 import { BkSet } from '../schema/set.type';
-import { startedAgent } from '../src/agents';
+import { startedAgent } from '../src/graph/started-agent';
 import type { GraphQLContext } from '../src/context';
 import { inBizKey } from '../src/loaders/host.loaders';
 import type { HostRef, HostTopoRef, ModuleRef, SetRef } from '../src/loaders/refs';

@@ -8,7 +8,7 @@ import { BkSet } from '../schema/set.type';
 import type { GraphQLContext } from '../src/context';
 import { NotFoundError } from '../src/errors';
 import type { ModuleRef, SetRef } from '../src/loaders/refs';
-import { nodeHostsConnection } from '../src/node-hosts';
+import { nodeHostsConnection } from '../src/graph/node-hosts';
 
 @Resolver(() => BkModule)
 export class ModuleResolver {

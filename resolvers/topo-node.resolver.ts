@@ -5,7 +5,7 @@ import { HostPageArgs } from '../schema/host-page.args';
 import { TopoNode } from '../schema/topo-node.type';
 import type { GraphQLContext } from '../src/context';
 import type { TopoNodeRef } from '../src/loaders/refs';
-import { nodeHostsConnection } from '../src/node-hosts';
+import { nodeHostsConnection } from '../src/graph/node-hosts';
 
 @Resolver(() => TopoNode)
 export class TopoNodeResolver {

@@ -1,15 +1,19 @@
 import { z } from 'zod';
-import { DEFAULT_BATCH_LIMITS, type BatchLimits } from './loaders/limits';
+import { ConfigError } from './errors';
+import {
+  DEFAULT_BATCH_LIMITS,
+  MAX_CONCURRENCY,
+  SYSTEMS,
+  type BatchLimits,
+  type System,
+  type Transport,
+} from './upstream/limits';
 
 /**
  * Configuration is parsed once, here, from the environment. Every problem is reported together
  * (one line per variable, values of secrets never echoed) and the caller exits with code 1.
  * Nothing else in bk-graph reads `process.env`.
  */
-
-export const SYSTEMS = ['cmdb', 'job', 'gse', 'itsm', 'login', 'paas'] as const;
-export type System = (typeof SYSTEMS)[number];
-export type Transport = 'apigw' | 'esb';
 
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
@@ -212,7 +216,7 @@ function parseBatchLimits(raw: string | undefined, zctx: z.RefinementCtx): Batch
   const limits: BatchLimits = { ...DEFAULT_BATCH_LIMITS };
   for (const part of (raw ?? '').split(',').filter((p) => p.trim())) {
     const [name = '', value = ''] = part.split('=').map((x) => x.trim());
-    const max = name === 'concurrency' ? 256 : DEFAULT_BATCH_LIMITS[name as keyof BatchLimits];
+    const max = name === 'concurrency' ? MAX_CONCURRENCY : DEFAULT_BATCH_LIMITS[name as keyof BatchLimits];
     const n = Number(value);
     if (max === undefined) {
       zctx.addIssue({
@@ -249,12 +253,7 @@ export interface Config {
   watch: WatchConfig;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 

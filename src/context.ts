@@ -74,10 +74,12 @@ export function createContext(input: ContextInput): GraphQLContext {
     logger,
     callContext: () => callContext,
   };
+  const guard = new ExecutionGuard(deadline, input.maxFields);
   return {
     ...base,
-    guard: new ExecutionGuard(deadline, input.maxFields),
+    guard,
     loaders: createLoaders({
+      schedule: guard.afterWave,
       clients,
       callContext: base.callContext,
       cache:

@@ -95,8 +95,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       maxInFlightPerSystem: 48,
       connectionsPerOrigin: 48,
     });
-  const clients =
-    deps.clients ?? createClients(caller, config.upstream, { concurrency: config.batchLimits.concurrency });
+  const clients = deps.clients ?? createClients(caller, config.upstream, { limits: config.batchLimits });
   const ownCache = deps.cache === undefined;
   const cache = deps.cache === undefined ? createCache(config, { logger }) : deps.cache;
   if (cache) await cache.ready(2_000);

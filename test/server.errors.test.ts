@@ -53,8 +53,13 @@ describe('bad input and upstream failures', () => {
   test('readyz answers 503 naming the system while its circuit is open', async () => {
     await server.faults({ errorRate: 1 });
     try {
-      // The circuit opens when most of at least 20 calls in its window fail (after retries).
-      await Promise.all(Array.from({ length: 25 }, () => server.graphql(BusinessesDocument, { first: 1 })));
+      // The circuit opens when most of at least 20 calls in its window fail (after retries); the
+      // windows differ so that each request makes a call of its own.
+      await Promise.all(
+        Array.from({ length: 25 }, (_, i) =>
+          server.graphql(BusinessesDocument, { first: i + 1 }, { 'cache-control': 'no-cache' }),
+        ),
+      );
       const res = await fetch(`${server.url}/readyz`);
       const body = (await res.json()) as { status: string; reason: string };
       expect(res.status).toBe(503);

@@ -92,7 +92,14 @@ describe('the HTTP front door', () => {
     const viaBkGraph = await fetch(`${server.url}/_sandbox/stats`);
     const direct = await fetch(`${server.sandboxUrl}/_sandbox/stats`);
     expect(viaBkGraph.status).toBe(200);
-    expect(await viaBkGraph.json()).toEqual(await direct.json());
+    // The cache watcher's long polls go on in the background and may land between the two reads.
+    const withoutWatch = (stats: { calls: Record<string, number>; total: number }) => {
+      const { ['cmdb.resource_watch']: _watch, ...calls } = stats.calls;
+      return calls;
+    };
+    expect(withoutWatch((await viaBkGraph.json()) as never)).toEqual(
+      withoutWatch((await direct.json()) as never),
+    );
 
     const reset = await fetch(`${server.url}/_sandbox/reset`, { method: 'POST' });
     expect(reset.status).toBe(200);

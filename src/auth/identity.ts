@@ -1,13 +1,8 @@
-/**
- * Who is calling. The credentials are forwarded upstream in X-Bkapi-Authorization (CONTRACTS.md
- * §1.2) so BlueKing's own permission checks apply; they are never logged or returned.
- */
-export type Credentials =
-  | { readonly kind: 'bk_token'; readonly bkToken: string }
-  | { readonly kind: 'access_token'; readonly accessToken: string }
-  /** An unverified claim: only for sandbox mode and trusted service keys. */
-  | { readonly kind: 'bk_username'; readonly bkUsername: string };
+import type { Credentials } from '../upstream/credentials';
 
+export type { Credentials };
+
+/** Who is calling, once the front door has verified it. */
 export interface Identity {
   readonly username: string;
   readonly displayName?: string;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { CacheStore } from './store';
+import type { KeyvAdapter } from './keyv-adapter';
 
 export type CacheKind =
   'business' | 'topology' | 'sets' | 'modules' | 'hosts' | 'relations' | 'agent' | 'app' | 'user';
@@ -30,7 +30,7 @@ export interface LoadOptions {
 
 /** Process-wide state every RequestCache shares. */
 export interface CacheCore {
-  readonly store: CacheStore;
+  readonly store: KeyvAdapter;
   ttlMs(kind: CacheKind): number;
   /** In-flight loads by storage key; `startedAt` lets a no-cache request refuse older loads. */
   readonly inflight: Map<string, Inflight>;

@@ -15,3 +15,10 @@ export type { QueryLimitInfo } from './bk-graph-error';
 export { UpstreamError, isUpstreamError } from './upstream-error';
 export type { PermissionInfo, UpstreamErrorKind, UpstreamInfo } from './upstream-error';
 export { HTTP_STATUS_BY_CODE, httpStatusOf } from './http-status';
+export {
+  CacheUnavailableError,
+  ConfigError,
+  InvariantError,
+  StoreMigrationError,
+  StoreUnavailableError,
+} from './internal-errors';

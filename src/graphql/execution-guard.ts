@@ -47,7 +47,9 @@ export class ExecutionGuard {
     readonly deadline: number,
     private readonly maxFields: number,
     private readonly sliceMs = 20,
-  ) {}
+  ) {
+    this.startSlice(performance.now());
+  }
 
   /** What the next field may do. Looks at the clocks every 64 fields. */
   check(): 'ok' | 'yield' | 'expired' | 'exhausted' {
@@ -123,6 +125,21 @@ export class ExecutionGuard {
     ));
   }
 
+  /**
+   * The request's DataLoader scheduler: a batch is dispatched once the current wave of resolvers
+   * ran (a turn of the event loop later, as `afterCurrentWave` does) *and* no field that yielded
+   * is still waiting, so a yield never splits a wave into more upstream calls.
+   */
+  readonly afterWave = (dispatch: () => void): void => {
+    setImmediate(() => {
+      if (this.head < this.waiting.length) this.afterDrained.push(dispatch);
+      else dispatch();
+    });
+  };
+
+  /** Loader dispatches waiting for the queue to empty. */
+  private afterDrained: (() => void)[] = [];
+
   /** Runs `fn` on a later turn, after the fields that yielded before it. */
   later<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -156,6 +173,11 @@ export class ExecutionGuard {
     if (this.head === this.waiting.length) {
       this.waiting.length = 0;
       this.head = 0;
+      // The waiting fields have run and made their loads; their batches go out after the wave
+      // they started (their microtasks included), as every other batch does.
+      const dispatches = this.afterDrained;
+      this.afterDrained = [];
+      for (const dispatch of dispatches) this.afterWave(dispatch);
     } else {
       this.schedule();
     }

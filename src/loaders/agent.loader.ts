@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { AgentState } from '../upstream/domain';
 import { afterIssuedWrites } from '../upstream/http/issued';
-import { afterCurrentWave, asError, cachedMany, type LoaderDeps } from './deps';
+import { asError, cachedMany, type LoaderDeps } from './deps';
 import type { HostRef } from './refs';
 
 export type AgentKey = Pick<HostRef, 'id' | 'agentId' | 'cloudId' | 'innerIp'>;
@@ -52,10 +52,13 @@ export function agentBatch(deps: LoaderDeps): AgentBatch {
  * dispatched after the whole wave of resolvers, and the GSE client splits it into limit-sized
  * chunks (`gseAgents`) with bounded concurrency.
  */
-export function agentLoader(batch: AgentBatch): DataLoader<AgentKey, AgentState | null, string> {
+export function agentLoader(
+  batch: AgentBatch,
+  deps: Pick<LoaderDeps, 'schedule'>,
+): DataLoader<AgentKey, AgentState | null, string> {
   return new DataLoader<AgentKey, AgentState | null, string>(batch, {
     cacheKeyFn: cacheKeyOf,
-    batchScheduleFn: afterCurrentWave,
+    batchScheduleFn: deps.schedule,
   });
 }
 

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { AppInfo } from '../upstream/domain';
-import { afterCurrentWave, cachedMany, type LoaderDeps } from './deps';
+import { cachedMany, type LoaderDeps } from './deps';
 
 /**
  * PaaS apps by code, all codes of a request in one call. Cached `shared`: an app's name and
@@ -22,6 +22,6 @@ export function appByCodeLoader(deps: LoaderDeps): DataLoader<string, AppInfo | 
       );
       return codes.map((c) => found.get(c) ?? null);
     },
-    { batchScheduleFn: afterCurrentWave },
+    { batchScheduleFn: deps.schedule },
   );
 }

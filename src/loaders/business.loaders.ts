@@ -1,8 +1,10 @@
 import DataLoader from 'dataloader';
 import { isUpstreamError } from '../errors';
-import type { Business } from '../upstream/domain';
+import type { BusinessFilter } from '../upstream/cmdb';
+import type { Business, Page } from '../upstream/domain';
 import { chunk, mapBounded } from '../upstream/mapping';
-import { afterCurrentWave, cachedMany, type LoaderDeps } from './deps';
+import { fetchWindow } from '../upstream/paging';
+import { asError, cached, cachedMany, stableKey, type LoaderDeps } from './deps';
 
 /**
  * Businesses by id: one search_business per `businessIds` ids. An id search_business does not
@@ -37,6 +39,41 @@ export function businessByIdLoader(deps: LoaderDeps): DataLoader<string, Busines
       const found = await cachedMany(deps, 'business', ids, search);
       return Promise.all(ids.map((id) => found.get(id) ?? probe(id)));
     },
-    { batchScheduleFn: afterCurrentWave },
+    { batchScheduleFn: deps.schedule },
+  );
+}
+
+/** A window of the businesses the caller may see, narrowed by `filter`. */
+export interface BusinessPageKey {
+  filter: BusinessFilter;
+  offset: number;
+  limit: number;
+}
+
+/**
+ * Windows of the caller's business list (`Query.businesses`): search_business in pages of
+ * `businessIds`, through the cache (kind `business`) and shared by equal windows of one request.
+ * The businesses it finds answer `businessById` for the rest of the request without a call.
+ */
+export function businessPagesLoader(
+  deps: LoaderDeps,
+  prime: (businesses: readonly Business[]) => void,
+): DataLoader<BusinessPageKey, Page<Business>, string> {
+  const { cmdb } = deps.clients;
+  const load = async ({ filter, offset, limit }: BusinessPageKey): Promise<Page<Business>> => {
+    const page = await cached(deps, 'business', `page:${stableKey(filter)}:${offset}:${limit}`, () =>
+      fetchWindow(
+        { offset, limit },
+        deps.limits.businessIds,
+        (start, n) => cmdb.searchBusiness({ ...filter, start, limit: n }, deps.callContext()),
+        deps.limits.concurrency,
+      ),
+    );
+    prime(page.items);
+    return page;
+  };
+  return new DataLoader<BusinessPageKey, Page<Business>, string>(
+    (keys) => Promise.all(keys.map((k) => load(k).catch(asError))),
+    { cacheKeyFn: (k) => `${stableKey(k.filter)}|${k.offset}|${k.limit}`, batchScheduleFn: deps.schedule },
   );
 }

@@ -1,8 +1,9 @@
+import { InvariantError } from '../errors';
 import type { RequestCache } from '../cache';
 import type { CacheKind, LoadOptions } from '../cache';
 import type { Clients } from '../upstream/clients';
 import type { CallContext } from '../upstream/types';
-import type { BatchLimits } from './limits';
+import type { BatchLimits } from '../upstream/limits';
 
 /** What the loader factory needs from the request: nothing else reaches the loaders. */
 export interface LoaderDeps {
@@ -12,6 +13,12 @@ export interface LoaderDeps {
   /** This request's view of the cache (identity-scoped); null = no caching. */
   readonly cache: RequestCache | null;
   readonly limits: BatchLimits;
+  /**
+   * When a batch is dispatched: after the current wave of resolvers (`afterCurrentWave`), and,
+   * when the request's execution guard moved some resolvers to later turns, after those ran too
+   * (src/graphql/execution-guard.ts), so that yielding never splits a batch into more calls.
+   */
+  readonly schedule: (dispatch: () => void) => void;
 }
 
 /** Runs `load` through the request's cache when there is one. */
@@ -88,7 +95,7 @@ export function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map
 
 /** DataLoader wants an Error value per failed key, never a throw for the whole batch. */
 export function asError(e: unknown): Error {
-  return e instanceof Error ? e : new Error(String(e));
+  return e instanceof Error ? e : new InvariantError(`a loader failed with a non-Error value: ${String(e)}`);
 }
 
 /** Many keys through the request's cache (one store read, one load for the misses). */

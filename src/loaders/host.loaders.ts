@@ -1,14 +1,15 @@
+import { InvariantError } from '../errors';
 import DataLoader from 'dataloader';
 import {
   COUNT_ONLY_PROJECTION,
   FULL_HOST_PROJECTION,
   isFullProjection,
   type HostProjection,
-} from '../host-fields';
-import { fetchWindow } from '../pagination';
+} from './host-projection';
+import { fetchWindow } from '../upstream/paging';
 import type { Host, HostRelation, HostTopo, Page } from '../upstream/domain';
 import { chunk, mapBounded } from '../upstream/mapping';
-import { afterCurrentWave, asError, cached, cachedMany, groupBy, stableKey, type LoaderDeps } from './deps';
+import { asError, cached, cachedMany, groupBy, stableKey, type LoaderDeps } from './deps';
 import type { HostRef, HostTopoRef, ModuleRef, SetRef } from './refs';
 
 /** What a host list can be narrowed by (GraphQL `HostFilter`, or a topology node). */
@@ -164,9 +165,9 @@ export function hostPagesLoader(
           }
         }
       });
-      return keys.map((k) => results.get(pageKeyOf(k)) ?? new Error('host page was not fetched'));
+      return keys.map((k) => results.get(pageKeyOf(k)) ?? new InvariantError('host page was not fetched'));
     },
-    { cacheKeyFn: pageKeyOf, batchScheduleFn: afterCurrentWave },
+    { cacheKeyFn: pageKeyOf, batchScheduleFn: deps.schedule },
   );
 }
 
@@ -235,7 +236,7 @@ export function hostInBizLoader(deps: LoaderDeps): DataLoader<string, HostRef | 
       });
       return keys.map((k) => found.get(k) ?? null);
     },
-    { batchScheduleFn: afterCurrentWave },
+    { batchScheduleFn: deps.schedule },
   );
 }
 
@@ -256,7 +257,7 @@ export function hostBizLoader(deps: LoaderDeps): DataLoader<string, HostRelation
       });
       return hostIds.map((id) => rows.get(id) ?? []);
     },
-    { batchScheduleFn: afterCurrentWave },
+    { batchScheduleFn: deps.schedule },
   );
 }
 

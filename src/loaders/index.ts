@@ -11,7 +11,7 @@ import type {
 } from '../upstream/domain';
 import { agentBatch, agentLoader, agentStarter, type AgentKey, type StartedAgents } from './agent.loader';
 import { appByCodeLoader } from './app.loader';
-import { businessByIdLoader } from './business.loaders';
+import { businessByIdLoader, businessPagesLoader, type BusinessPageKey } from './business.loaders';
 import type { LoaderDeps } from './deps';
 import { hostBizLoader, hostInBizLoader, hostPagesLoader, inBizKey, type HostPageKey } from './host.loaders';
 import { nodeHostsLoader, type NodeHostsKey } from './node-hosts.loader';
@@ -24,9 +24,10 @@ import {
 } from './topology.loaders';
 
 export type { LoaderDeps } from './deps';
+export type { BusinessPageKey } from './business.loaders';
 export type { HostPageKey, HostQuery } from './host.loaders';
 export type { NodeHostsKey } from './node-hosts.loader';
-export { DEFAULT_BATCH_LIMITS, type BatchLimits } from './limits';
+export { DEFAULT_BATCH_LIMITS, type BatchLimits } from '../upstream/limits';
 
 /**
  * The per-request DataLoaders: one set per GraphQL request, so nothing batched or memoised here is
@@ -35,6 +36,7 @@ export { DEFAULT_BATCH_LIMITS, type BatchLimits } from './limits';
  *
  * | field(s)                                  | loader         | upstream call, batching                          |
  * |-------------------------------------------|----------------|--------------------------------------------------|
+ * | Query.businesses                          | businessPages  | search_business per window, pages of ≤200        |
  * | Query.business, *.business                | businessById   | search_business, ≤200 ids per call               |
  * | Business.hosts, Business.hostCount        | hostPages      | list_biz_hosts_topo per (biz, filter, window);    |
  * |                                           |                | hostCount shares the page's count                |
@@ -50,6 +52,7 @@ export { DEFAULT_BATCH_LIMITS, type BatchLimits } from './limits';
  * | Query.app                                 | appByCode      | PaaS app info, all codes in one call             |
  */
 export interface Loaders {
+  businessPages: DataLoader<BusinessPageKey, Page<Business>, string>;
   businessById: DataLoader<string, Business | null>;
   hostPages: DataLoader<HostPageKey, Page<HostRef>, string>;
   hostBiz: DataLoader<string, HostRelation[]>;
@@ -82,12 +85,16 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   const hostPages = hostPagesLoader(deps, primeHosts, agentStarter(agents, startedAgents));
   const relationsByBiz = relationsByBizLoader(deps);
   const prefetchedRelations = new Set<string>();
+  const businessById = businessByIdLoader(deps);
   return {
-    businessById: businessByIdLoader(deps),
+    businessPages: businessPagesLoader(deps, (found) => {
+      for (const b of found) businessById.prime(b.id, b);
+    }),
+    businessById,
     hostPages,
     hostBiz: hostBizLoader(deps),
     hostInBiz,
-    agent: agentLoader(agents),
+    agent: agentLoader(agents, deps),
     setsByBiz: setsByBizLoader(deps),
     modulesByBiz: modulesByBizLoader(deps),
     topologyByBiz: topologyByBizLoader(deps),

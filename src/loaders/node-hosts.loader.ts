@@ -1,7 +1,8 @@
+import { InvariantError } from '../errors';
 import DataLoader from 'dataloader';
 import type { Page } from '../upstream/domain';
-import { fetchWindow } from '../pagination';
-import { afterCurrentWave, asError, groupBy, stableKey, type LoaderDeps } from './deps';
+import { fetchWindow } from '../upstream/paging';
+import { asError, groupBy, stableKey, type LoaderDeps } from './deps';
 import { asHostRef, inBizKey, type HostPageKey } from './host.loaders';
 import type { HostRef } from './refs';
 
@@ -119,8 +120,8 @@ export function nodeHostsLoader(
           }
         }),
       );
-      return keys.map((k) => results.get(stableKey(k)) ?? new Error('host list was not fetched'));
+      return keys.map((k) => results.get(stableKey(k)) ?? new InvariantError('host list was not fetched'));
     },
-    { cacheKeyFn: stableKey, batchScheduleFn: afterCurrentWave },
+    { cacheKeyFn: stableKey, batchScheduleFn: deps.schedule },
   );
 }

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { CacheKind } from '../cache';
 import type { BkModule, BkSet, HostRelation, TopoNode } from '../upstream/domain';
 import { fetchAllPages } from '../upstream/paging';
-import { afterCurrentWave, asError, cached, type LoaderDeps } from './deps';
+import { asError, cached, type LoaderDeps } from './deps';
 
 /**
  * Per-business lists that CMDB only answers one business at a time (search_set, search_module,
@@ -19,7 +19,7 @@ function perBusiness<T>(
       Promise.all(
         bizIds.map((bizId) => cached(deps, kind, kind, () => load(bizId), { bizId }).catch(asError)),
       ),
-    { batchScheduleFn: afterCurrentWave },
+    { batchScheduleFn: deps.schedule },
   );
 }
 

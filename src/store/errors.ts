@@ -1,36 +1,7 @@
+import { StoreMigrationError, StoreUnavailableError } from '../errors';
 import type { StoreKind } from './database';
 
-/**
- * The database could not be reached or used (connection refused or lost, timeout, shut down,
- * closed). Callers answer 503 / `readyz` not ready. The message names the store and a short
- * reason (an errno or SQLSTATE code), never the connection URL or a password; for that reason the
- * driver's error is not kept as `cause` (a URL parse error, for one, carries its input).
- */
-export class StoreUnavailableError extends Error {
-  readonly code = 'STORE_UNAVAILABLE';
-
-  constructor(
-    readonly store: StoreKind,
-    readonly reason: string,
-  ) {
-    super(`the ${store} store is unavailable (${reason})`);
-    this.name = 'StoreUnavailableError';
-  }
-}
-
-/** A migration failed at start-up; the store is not usable until it is fixed. */
-export class StoreMigrationError extends Error {
-  readonly code = 'STORE_MIGRATION_FAILED';
-
-  constructor(
-    readonly store: StoreKind,
-    readonly migration: string | null,
-    detail: string,
-  ) {
-    super(`the ${store} store could not migrate${migration ? ` (${migration})` : ''}: ${detail}`);
-    this.name = 'StoreMigrationError';
-  }
-}
+export { StoreMigrationError, StoreUnavailableError };
 
 /*
  * SQLSTATE classes and codes that mean "the database cannot serve us now", as opposed to a bug

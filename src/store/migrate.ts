@@ -27,7 +27,14 @@ export async function migrate(
   // The schema is explicit even for `public`: without it Kysely would take a kysely_migration
   // table in any other schema of the database as ours.
   const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema });
-  const { error, results = [] } = await migrator.migrateToLatest();
+  let { error, results = [] } = await migrator.migrateToLatest();
+  // Kysely's migrator looks for its tables by introspecting every schema of the database, and
+  // that query fails when another schema is dropped while it runs ("schema … does not exist",
+  // SQLSTATE 3F000): nothing to do with ours, so it is simply run again.
+  for (let attempt = 1; attempt <= 5 && isOtherSchemaGone(error, schema); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    ({ error, results = [] } = await migrator.migrateToLatest());
+  }
   for (const r of results) {
     if (r.status === 'Success') logger?.info({ migration: r.migrationName, schema }, 'store: migrated');
   }
@@ -37,4 +44,10 @@ export async function migrate(
   const failed = results.find((r) => r.status === 'Error')?.migrationName ?? null;
   const message = (error as { message?: unknown } | null)?.message;
   throw new StoreMigrationError(kind, failed, typeof message === 'string' ? message : String(error));
+}
+
+function isOtherSchemaGone(error: unknown, ours: string): boolean {
+  const e = error as { code?: unknown; message?: unknown } | undefined;
+  if (e?.code !== '3F000' || typeof e.message !== 'string') return false;
+  return !e.message.includes(`"${ours}"`);
 }

@@ -11,6 +11,7 @@ import { createLoginClient } from './login';
 import type { LoginClient } from './login';
 import { createPaasClient } from './paas';
 import type { PaasClient } from './paas';
+import type { BatchLimits } from './limits';
 import type { UpstreamCaller } from './types';
 
 export interface Clients {
@@ -23,8 +24,11 @@ export interface Clients {
 }
 
 export interface ClientsOptions {
-  /** Chunks/pages in flight at once per fan-out. @default 4 */
-  concurrency?: number;
+  /**
+   * Per-call key limits and chunks in flight at once per fan-out (`BK_BATCH_LIMITS`).
+   * @default BlueKing's documented maxima, 4 in flight
+   */
+  limits?: Partial<BatchLimits>;
   /** UTC offset of BlueKing's zone-less datetimes (ITSM). @default '+08:00' */
   timeZoneOffset?: string;
   /** GSE 1.0: also fetch agent versions (a second call per chunk). @default false */
@@ -44,7 +48,7 @@ export function createClients(
   options: ClientsOptions = {},
 ): Clients {
   const config: ClientsConfig = 'upstream' in configOrUpstream ? configOrUpstream.upstream : configOrUpstream;
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.limits?.concurrency ?? 4;
   return {
     cmdb: createCmdbClient(caller, { supplierAccount: config.supplierAccount, pageConcurrency: concurrency }),
     gse: createGseClient(caller, {
@@ -52,6 +56,7 @@ export function createClients(
       supplierAccount: config.supplierAccount,
       concurrency,
       v1Versions: options.gseV1Versions ?? false,
+      ...(options.limits?.gseAgents !== undefined ? { agentsPerCall: options.limits.gseAgents } : {}),
     }),
     job: createJobClient(caller, { concurrency }),
     itsm: createItsmClient(caller, options.timeZoneOffset ? { timeZoneOffset: options.timeZoneOffset } : {}),

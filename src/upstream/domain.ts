@@ -65,6 +65,10 @@ export interface Host {
   agentId: string | null;
 }
 
+/** The host fields a host list can be asked for (each maps to CMDB fields in src/upstream/cmdb). */
+export type HostField =
+  'id' | 'innerIp' | 'innerIpv6' | 'outerIp' | 'name' | 'osType' | 'osName' | 'cloudId' | 'agentId';
+
 export interface HostTopo {
   host: Host;
   sets: { id: string; name: string }[];

@@ -55,3 +55,32 @@ export async function fetchAllPages<T>(
   const items = first.items.concat(...pages);
   return { count: first.count, items: items.length > max ? items.slice(0, max) : items };
 }
+
+/** The window `[offset, offset + limit)` of a list, as a caller asks for it. */
+export interface Window {
+  offset: number;
+  limit: number;
+}
+
+/**
+ * Fetches the window `[offset, offset + limit)` of a CMDB list whose API answers at most `pageSize`
+ * items per call, through the upstream paging helper (first page, then the rest concurrently).
+ * The helper counts from 0, so the window is shifted; the total is the one CMDB reported.
+ */
+export async function fetchWindow<T>(
+  window: Window,
+  pageSize: number,
+  fetchPage: (start: number, limit: number) => Promise<Page<T>>,
+  concurrency = 4,
+): Promise<Page<T>> {
+  let total = 0;
+  const { items } = await fetchAllPages(
+    async (start, limit) => {
+      const page = await fetchPage(window.offset + start, limit);
+      if (start === 0) total = page.count;
+      return { count: Math.max(0, page.count - window.offset), items: page.items };
+    },
+    { pageSize, concurrency, max: window.limit },
+  );
+  return { count: total, items };
+}

@@ -1,5 +1,5 @@
-import type { Credentials } from '../auth/identity';
-import type { System, Transport } from '../config';
+import type { Credentials } from './credentials';
+import type { System, Transport } from './limits';
 
 export type { System, Transport };
 export type HttpMethod = 'GET' | 'POST';

@@ -1,4 +1,4 @@
-import type { Credentials } from '../../src/auth/identity';
+import type { Credentials } from '../../src/upstream/credentials';
 import { loadConfig, pointAtSandbox } from '../../src/config';
 import { createClients } from '../../src/upstream/clients';
 import type { Clients } from '../../src/upstream/clients';

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { System, Transport, UpstreamConfig } from '../../src/config';
+import type { UpstreamConfig } from '../../src/config';
+import type { System, Transport } from '../../src/upstream/limits';
 import type { ApiSpec } from '../../src/upstream/types';
 
 /**

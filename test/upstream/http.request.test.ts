@@ -1,4 +1,4 @@
-import type { Transport } from '../../src/config';
+import type { Transport } from '../../src/upstream/limits';
 import { createUpstreamCaller } from '../../src/upstream/http/caller';
 import { adminCtx, getUserInfo, ok, searchBusiness, useFakeUpstream, upstreamConfig } from './fake-upstream';
 

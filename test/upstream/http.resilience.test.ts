@@ -1,4 +1,4 @@
-import type { Transport } from '../../src/config';
+import type { Transport } from '../../src/upstream/limits';
 import { UpstreamError } from '../../src/errors';
 import { createUpstreamCaller } from '../../src/upstream/http/caller';
 import type { UpstreamCallEvent, UpstreamCallerOptions } from '../../src/upstream/http/caller';

@@ -1,4 +1,5 @@
 import type {
+  HostField,
   BkModule,
   BkSet,
   Business,
@@ -26,6 +27,7 @@ import {
   toTopoNode,
   toWatchResult,
 } from './map';
+import { wireHostFields } from './host-fields';
 import { CMDB_LIMITS, cmdbSpecs } from './specs';
 import type {
   WireBusiness,
@@ -69,8 +71,8 @@ export interface HostsArgs {
   setIds?: string[];
   moduleIds?: string[];
   filter?: HostFilter;
-  /** CMDB field names; defaults to everything `Host` needs. */
-  fields?: string[];
+  /** The host fields to read; every field when not given. */
+  fields?: readonly HostField[];
 }
 
 export interface RelationArgs {
@@ -111,7 +113,7 @@ export interface CmdbClient {
   ): Promise<Page<BkModule>>;
   allModules(args: { bizId: string; setId?: string; ids?: string[] }, ctx: CallContext): Promise<BkModule[]>;
   findHostByTopo(
-    args: { bizId: string; objectId: string; instanceId: string; fields?: string[] } & PageArgs,
+    args: { bizId: string; objectId: string; instanceId: string; fields?: readonly HostField[] } & PageArgs,
     ctx: CallContext,
   ): Promise<Page<Host>>;
   resourceWatch(args: WatchArgs, ctx: CallContext): Promise<WatchResult>;
@@ -124,17 +126,8 @@ export interface CmdbClientOptions {
   pageConcurrency?: number;
 }
 
-export const HOST_FIELDS = [
-  'bk_host_id',
-  'bk_host_innerip',
-  'bk_host_innerip_v6',
-  'bk_host_outerip',
-  'bk_host_name',
-  'bk_os_type',
-  'bk_os_name',
-  'bk_cloud_id',
-  'bk_agent_id',
-] as const;
+/** Every CMDB host field a `Host` is read from. */
+export const HOST_FIELDS = wireHostFields(undefined);
 const BUSINESS_FIELDS = [
   'bk_biz_id',
   'bk_biz_name',
@@ -211,7 +204,7 @@ export function createCmdbClient(caller: UpstreamCaller, options: CmdbClientOpti
             ...(args.setIds?.length ? { bk_set_ids: wireIds(args.setIds, 'setIds') } : {}),
             ...(args.moduleIds?.length ? { bk_module_ids: wireIds(args.moduleIds, 'moduleIds') } : {}),
             ...(filter ? { host_property_filter: filter } : {}),
-            fields: args.fields ?? HOST_FIELDS,
+            fields: wireHostFields(args.fields),
             page: page(args, 'bk_host_id'),
           },
         },
@@ -242,7 +235,7 @@ export function createCmdbClient(caller: UpstreamCaller, options: CmdbClientOpti
             ...(setFilter ? { set_property_filter: setFilter } : {}),
             ...(moduleFilter ? { module_property_filter: moduleFilter } : {}),
             ...(hostFilter ? { host_property_filter: hostFilter } : {}),
-            fields: args.fields ?? HOST_FIELDS,
+            fields: wireHostFields(args.fields),
             page: { start: args.start, limit: args.limit },
           },
         },
@@ -355,7 +348,7 @@ export function createCmdbClient(caller: UpstreamCaller, options: CmdbClientOpti
             bk_biz_id: bizId,
             bk_obj_id: args.objectId,
             bk_inst_id: wireId(args.instanceId, 'instanceId'),
-            fields: args.fields ?? HOST_FIELDS,
+            fields: wireHostFields(args.fields),
             page: page(args, 'bk_host_id'),
           },
         },

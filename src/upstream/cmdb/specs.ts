@@ -1,3 +1,4 @@
+import { DOCUMENTED_LIMITS } from '../limits';
 import type { ApiSpec } from '../types';
 
 /** Every CMDB open API is a POST (CONTRACTS.md §3); path parameters go in the body on ESB. */
@@ -34,26 +35,5 @@ export const cmdbSpecs = {
   }),
 } as const satisfies Record<string, ApiSpec>;
 
-/**
- * Documented per-call maxima (CONTRACTS.md §3), so loaders can split keys by them. The server code
- * accepts up to 1000 in places; the documented values are the ones a real install promises.
- */
-export const CMDB_LIMITS = {
-  /** list_biz_hosts, list_biz_hosts_topo, find_host_by_topo `page.limit`. */
-  hostsPage: 500,
-  /** search_business `page.limit`. */
-  businessPage: 200,
-  /** search_set `page.limit`. */
-  setPage: 200,
-  /** search_module has no documented maximum (code: 1000); 500 stays clear of both. */
-  modulePage: 500,
-  /** find_host_topo_relation: the doc suggests 200; the code rejects more than 1000 (1199059). */
-  relationPage: 200,
-  relationPageMax: 1000,
-  /** Id lists in one find_host_topo_relation / list_biz_hosts call. */
-  hostIds: 500,
-  setIds: 200,
-  moduleIds: 500,
-  /** resource_watch answers at most 200 events per call. */
-  watchEvents: 200,
-} as const;
+/** CMDB's documented per-call maxima (one table for every system: src/upstream/limits.ts). */
+export const CMDB_LIMITS = DOCUMENTED_LIMITS.cmdb;

@@ -26,6 +26,11 @@ export interface GseClientOptions {
    * off by default so one status lookup stays one call per chunk. @default false
    */
   v1Versions?: boolean;
+  /**
+   * Agents per call (`BK_BATCH_LIMITS=gseAgents=…`), never more than GSE's own maximum for the
+   * version. @default the version's maximum
+   */
+  agentsPerCall?: number;
 }
 
 export function createGseClient(caller: UpstreamCaller, options: GseClientOptions): GseClient {
@@ -72,7 +77,8 @@ export function createGseClient(caller: UpstreamCaller, options: GseClientOption
 
   return {
     async agentStates(hosts, ctx) {
-      const size = options.version === 2 ? GSE_LIMITS.agentsPerCallV2 : GSE_LIMITS.hostsPerCallV1;
+      const max = options.version === 2 ? GSE_LIMITS.agentsPerCallV2 : GSE_LIMITS.hostsPerCallV1;
+      const size = Math.min(options.agentsPerCall ?? max, max);
       const run = options.version === 2 ? v2Chunk : v1Chunk;
       const parts = await mapBounded(chunk(hosts, size), concurrency, (c) => run(c, ctx));
       const out = new Map<string, AgentState>();

@@ -1,3 +1,4 @@
+import { DOCUMENTED_LIMITS } from '../limits';
 import type { ApiSpec } from '../types';
 
 function gseSpec(api: string, apigwPath: string): ApiSpec {
@@ -21,12 +22,8 @@ export const gseSpecs = {
   listAgentState: gseSpec('list_agent_state', '/api/v2/cluster/list_agent_state'),
 } as const satisfies Record<string, ApiSpec>;
 
-export const GSE_LIMITS = {
-  /** list_agent_state ids per call: clients use 2000-5000; 1000 keeps answers small (ARCHITECTURE.md). */
-  agentsPerCallV2: 1000,
-  /** get_agent_status / get_agent_info hosts per call: no documented maximum; 500 as CMDB's host page. */
-  hostsPerCallV1: 500,
-} as const;
+/** GSE's per-call maxima (one table for every system: src/upstream/limits.ts). */
+export const GSE_LIMITS = DOCUMENTED_LIMITS.gse;
 
 /** GSE 2.0 answers "none of these agents exist" as an error (CONTRACTS.md §6.2). */
 export const GSE_NONE_FOUND_CODE = 1011003;

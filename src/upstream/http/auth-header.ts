@@ -1,4 +1,4 @@
-import type { Credentials } from '../../auth/identity';
+import type { Credentials } from '../credentials';
 import type { UpstreamConfig } from '../../config';
 import type { CallContext } from '../types';
 

@@ -1,7 +1,7 @@
 import { CircuitState, SamplingBreaker, circuitBreaker, handleWhen, isBrokenCircuitError } from 'cockatiel';
 import type { CircuitBreakerPolicy } from 'cockatiel';
-import { SYSTEMS } from '../../config';
-import type { System } from '../../config';
+import { SYSTEMS } from '../limits';
+import type { System } from '../limits';
 import { isUpstreamError } from '../../errors';
 import { isCallerAbort } from './transport-error';
 

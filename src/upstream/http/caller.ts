@@ -1,6 +1,7 @@
 import { request } from 'undici';
 import type { Dispatcher } from 'undici';
-import type { System, Transport, UpstreamConfig } from '../../config';
+import type { UpstreamConfig } from '../../config';
+import type { System, Transport } from '../limits';
 import { UpstreamError, isUpstreamError } from '../../errors';
 import type { UpstreamErrorKind } from '../../errors';
 import type { ApiSpec, CallContext, UpstreamAnswer, UpstreamCaller, UpstreamRequest } from '../types';

@@ -1,7 +1,7 @@
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
-import { SYSTEMS } from '../../config';
-import type { System } from '../../config';
+import { SYSTEMS } from '../limits';
+import type { System } from '../limits';
 
 export interface DispatcherOptions {
   /** Per-attempt connect, headers and body timeout. */

@@ -1,4 +1,5 @@
-import type { Transport, UpstreamConfig } from '../../config';
+import type { UpstreamConfig } from '../../config';
+import type { Transport } from '../limits';
 import type { ApiSpec, CallContext, HttpMethod, UpstreamRequest } from '../types';
 import { authParams, requestHeaders } from './auth-header';
 

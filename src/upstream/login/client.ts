@@ -1,5 +1,5 @@
 import { isUpstreamError, UnauthenticatedError } from '../../errors';
-import type { Transport } from '../../config';
+import type { Transport } from '../limits';
 import type { UserInfo, VerifiedToken } from '../domain';
 import { textOrNull } from '../mapping';
 import type { CallContext, UpstreamCaller } from '../types';

@@ -1,4 +1,4 @@
-import type { Transport } from '../../config';
+import type { Transport } from '../limits';
 import type { AppInfo } from '../domain';
 import { splitList, textOrNull } from '../mapping';
 import type { CallContext, UpstreamCaller } from '../types';

@@ -1,5 +1,4 @@
 import type { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
-import { encodeCursor, type Connection } from './pagination';
 
 /**
  * Reading a query's selection ahead of resolution, through inline fragments and fragment spreads
@@ -45,20 +44,4 @@ export function selects(
  */
 export function selectsConnectionItems(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): boolean {
   return selects(info.fieldNodes, info.fragments, ['nodes', 'edges']);
-}
-
-/** A connection whose items were not selected: its counts and cursors follow from offsets alone. */
-export function countOnlyConnection<T>(offset: number, limit: number, totalCount: number): Connection<T> {
-  const n = Math.max(0, Math.min(limit, totalCount - offset));
-  return {
-    edges: [],
-    nodes: [],
-    pageInfo: {
-      hasNextPage: offset + n < totalCount,
-      hasPreviousPage: offset > 0,
-      startCursor: n > 0 ? encodeCursor(offset) : null,
-      endCursor: n > 0 ? encodeCursor(offset + n - 1) : null,
-    },
-    totalCount,
-  };
 }

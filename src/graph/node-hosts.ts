@@ -1,8 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
+import type { Loaders } from '../loaders';
+import { countOnlyConnection, readPageArgs, toConnection, type PageArgsInput } from './connection';
 import { HOST_PAGE_ARGS } from './host-page';
-import type { Loaders } from './loaders';
-import { readPageArgs, toConnection, type PageArgsInput } from './pagination';
-import { countOnlyConnection, selectsConnectionItems } from './selection';
+import { selectsConnectionItems } from './selection';
 
 /** `Module.hosts` and `TopoNode.hosts`: a window of the hosts under a topology node. */
 export async function nodeHostsConnection(

@@ -1,6 +1,6 @@
 import { getArgumentValues, getNamedType, isObjectType, type GraphQLResolveInfo } from 'graphql';
+import type { Loaders } from '../loaders';
 import { hostCountKey, hostPageRequest } from './host-page';
-import type { Loaders } from './loaders';
 import { selectedFields, selects } from './selection';
 
 /**

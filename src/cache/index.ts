@@ -1,5 +1,5 @@
-import type { CacheConfig, Config } from './config';
-import type { Logger } from './logger';
+import type { CacheConfig, Config } from '../config';
+import type { Logger } from '../logger';
 import {
   RequestCache,
   generationKey,
@@ -9,10 +9,10 @@ import {
   type CacheKind,
   type CacheScope,
   type LoadOptions,
-} from './cache/request-cache';
-import { CacheStore } from './cache/store';
+} from './request-cache';
+import { KeyvAdapter } from './keyv-adapter';
 
-export { StoreUnavailableError } from './cache/store';
+export { CacheUnavailableError } from '../errors';
 
 /**
  * The cache of upstream answers (ARCHITECTURE.md "Caches never leak across identities or
@@ -54,7 +54,7 @@ export interface Cache {
   forRequest(scope: CacheScope, opts?: RequestCacheOptions): RequestCache;
   /**
    * Evicts every entry of `kind` (all identities and tenants), or only those loaded with `bizId`.
-   * Throws StoreUnavailableError when the store cannot record it (the entries then live out their TTL).
+   * Throws CacheUnavailableError when the store cannot record it (the entries then live out their TTL).
    */
   invalidate(kind: CacheKind | readonly CacheKind[], bizId?: string): Promise<void>;
   /** The same store the cache lives in (memory or Redis), under its own key prefix. */
@@ -104,7 +104,7 @@ export function createCache(
   config: Pick<Config, 'redisUrl' | 'cache'>,
   opts: CreateCacheOptions = {},
 ): Cache {
-  const store = new CacheStore({
+  const store = new KeyvAdapter({
     redisUrl: config.redisUrl,
     namespace: opts.namespace ?? config.cache.namespace,
     memoryMaxBytes: config.cache.memoryMaxMb * 1024 * 1024,

@@ -1,6 +1,4 @@
-import { BadUserInputError } from './errors';
-import { fetchAllPages } from './upstream/paging';
-import type { Page } from './upstream/paging';
+import { BadUserInputError } from '../errors';
 
 /**
  * Relay paging over CMDB's `start/limit`. A cursor is the opaque base64 of an item's offset in the
@@ -81,25 +79,18 @@ export function toConnection<T>(items: readonly T[], offset: number, totalCount:
   };
 }
 
-/**
- * Fetches the window `[offset, offset + limit)` of a CMDB list whose API answers at most `pageSize`
- * items per call, through the upstream paging helper (first page, then the rest concurrently).
- * The helper counts from 0, so the window is shifted; the total is the one CMDB reported.
- */
-export async function fetchWindow<T>(
-  window: PageRequest,
-  pageSize: number,
-  fetchPage: (start: number, limit: number) => Promise<Page<T>>,
-  concurrency = 4,
-): Promise<Page<T>> {
-  let total = 0;
-  const { items } = await fetchAllPages(
-    async (start, limit) => {
-      const page = await fetchPage(window.offset + start, limit);
-      if (start === 0) total = page.count;
-      return { count: Math.max(0, page.count - window.offset), items: page.items };
+/** A connection whose items were not selected: its counts and cursors follow from offsets alone. */
+export function countOnlyConnection<T>(offset: number, limit: number, totalCount: number): Connection<T> {
+  const n = Math.max(0, Math.min(limit, totalCount - offset));
+  return {
+    edges: [],
+    nodes: [],
+    pageInfo: {
+      hasNextPage: offset + n < totalCount,
+      hasPreviousPage: offset > 0,
+      startCursor: n > 0 ? encodeCursor(offset) : null,
+      endCursor: n > 0 ? encodeCursor(offset + n - 1) : null,
     },
-    { pageSize, concurrency, max: window.limit },
-  );
-  return { count: total, items };
+    totalCount,
+  };
 }

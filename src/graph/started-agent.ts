@@ -1,5 +1,5 @@
-import type { Loaders } from './loaders';
-import type { AgentState } from './upstream/domain';
+import type { Loaders } from '../loaders';
+import type { AgentState } from '../upstream/domain';
 
 /**
  * A host's agent state as far as the host page loader's own GSE batch knows it (see

@@ -1,8 +1,8 @@
 import type { FieldNode } from 'graphql';
-import { projectionOf, selectedHostFields } from './host-fields';
-import { hostQueryOf, type HostFilterInput } from './host-query';
-import type { HostPageKey } from './loaders';
-import { readPageArgs, type PageArgsInput, type PageRequest } from './pagination';
+import type { HostPageKey } from '../loaders';
+import { readPageArgs, type PageArgsInput, type PageRequest } from './connection';
+import { hostQueryOf, type HostFilterInput } from './host-filter';
+import { projectionOf, selectedHostFields } from './host-projection';
 import { selects, type Fragments } from './selection';
 
 /** `first` of every host connection: 100 by default, at most CMDB's 500-host page. */
@@ -10,7 +10,7 @@ export const HOST_PAGE_ARGS = { defaultFirst: 100, maxFirst: 500 } as const;
 
 /**
  * The loader key and window of `Business.hosts`. The resolver and the prefetch in
- * `business(id)` (src/prefetch.ts) both build it here: only equal keys share one upstream call.
+ * `business(id)` (src/graph/business-prefetch.ts) both build it here: only equal keys share one upstream call.
  * When the items are not selected the key asks for the total only (`limit: 0`); when they read
  * `agent`, the key says so and the loader starts the page's GSE batch itself.
  */

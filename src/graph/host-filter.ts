@@ -1,9 +1,14 @@
-import { BadUserInputError } from './errors';
-import type { HostQuery } from './loaders';
-import { wireIds } from './upstream/ids';
+import { BadUserInputError } from '../errors';
+import type { HostQuery } from '../loaders';
+import { wireIds } from '../upstream/ids';
+import { DOCUMENTED_LIMITS } from '../upstream/limits';
 
 /** The documented per-call maxima of the id lists a host filter becomes (CONTRACTS.md §3.2). */
-const MAX = { innerIps: 500, setIds: 200, moduleIds: 500 } as const;
+const MAX = {
+  innerIps: DOCUMENTED_LIMITS.cmdb.innerIps,
+  setIds: DOCUMENTED_LIMITS.cmdb.setIds,
+  moduleIds: DOCUMENTED_LIMITS.cmdb.moduleIds,
+} as const;
 
 export interface HostFilterInput {
   innerIps?: string[] | null;

@@ -1,10 +1,11 @@
 import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
+import { CacheUnavailableError } from '../errors';
 import type { Logger } from '../logger';
 import { decodeValue, encodeValue } from './codec';
 import { BoundedMemoryStore } from './memory-store';
 
-export interface StoreOptions {
+export interface KeyvAdapterOptions {
   /** Redis URL; null = in memory. */
   redisUrl: string | null;
   /** Key prefix, so deployments (and test runs) can share one Redis. */
@@ -13,14 +14,6 @@ export interface StoreOptions {
   /** Longest a single store operation may take before it counts as a failure. @default 250 */
   opTimeoutMs?: number;
   logger?: Logger;
-}
-
-/** The store failed or was too slow; callers fall through to the upstream loader. */
-export class StoreUnavailableError extends Error {
-  constructor(reason: string) {
-    super(`cache store unavailable: ${reason}`);
-    this.name = 'StoreUnavailableError';
-  }
 }
 
 const LOG_EVERY_MS = 60_000;
@@ -36,10 +29,10 @@ function describe(error: unknown): string {
 
 /**
  * keyv (memory or Redis) behind calls that either succeed within a deadline or throw
- * StoreUnavailableError. Failures are logged at most once a minute: a Redis outage must degrade
+ * CacheUnavailableError. Failures are logged at most once a minute: a Redis outage must degrade
  * bk-graph to "no cache", never fail requests or flood the log.
  */
-export class CacheStore {
+export class KeyvAdapter {
   readonly keyv: Keyv;
   private readonly memory: BoundedMemoryStore | null = null;
   private readonly redis: ReturnType<typeof createClient> | null = null;
@@ -49,7 +42,7 @@ export class CacheStore {
   /** Failed or timed-out operations since start, for metrics. */
   errors = 0;
 
-  constructor(private readonly options: StoreOptions) {
+  constructor(private readonly options: KeyvAdapterOptions) {
     this.opTimeoutMs = options.opTimeoutMs ?? 250;
     const codec = {
       serialize: encodeValue,
@@ -148,18 +141,18 @@ export class CacheStore {
     // The memory store cannot hang or go away: no timer and race per operation for it.
     if (!this.redis) return op();
     if (this.redis && !this.redis.isReady) {
-      this.report(new StoreUnavailableError('not connected'));
-      throw new StoreUnavailableError('not connected');
+      this.report(new CacheUnavailableError('not connected'));
+      throw new CacheUnavailableError('not connected');
     }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreUnavailableError('timeout')), timeoutMs);
+      timer = setTimeout(() => reject(new CacheUnavailableError('timeout')), timeoutMs);
     });
     try {
       return await Promise.race([op(), timeout]);
     } catch (error) {
       this.report(error);
-      throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(describe(error));
+      throw error instanceof CacheUnavailableError ? error : new CacheUnavailableError(describe(error));
     } finally {
       clearTimeout(timer);
     }
