@@ -5,12 +5,12 @@ import { batchGetJobInstanceIpLog, getJobInstanceIpLog, getJobInstanceStatus } f
 import { getJobPlanDetail, getJobPlanList } from './job/plans';
 import { getScriptList } from './job/scripts';
 import { JobState } from './job/state';
-import { asOperator } from './job/system';
+import { APP_MODE_WRITES, asOperator } from './job/system';
 
 /**
  * JOB v3 (CONTRACTS.md §4): APIGW `bk-job` `/api/v3/<name>` with the documented verbs, ESB
- * `jobv3/<name>`, user and app verified. The read APIs also exist in app mode,
- * `/api/v3/system/<name>` (APIGW only, same verb; operator rules in job/system.ts); their calls
+ * `jobv3/<name>`, user and app verified. The read APIs and the two executions also exist in app
+ * mode, `/api/v3/system/<name>` (APIGW only, same verb; operator rules in job/system.ts); their calls
  * count in `/_sandbox/stats` as `job.system.<name>`, so tests can tell background reads from
  * user reads. Seeded plans and scripts per business; executions progress by themselves (see
  * job/engine.ts). Control routes under `/_sandbox/job/` (job/control.ts).
@@ -41,7 +41,7 @@ export const createJobApis: ApiModuleFactory = (ctx) => {
     envelope: 'job',
     handler: (req: SbRequest) => r.handler(ctx, state, req),
   }));
-  const systemApis: ApiDef[] = ROUTES.filter((r) => r.read).map((r) => ({
+  const systemApis: ApiDef[] = ROUTES.filter((r) => r.read || APP_MODE_WRITES.has(r.api)).map((r) => ({
     system: 'job',
     api: `system.${r.api}`,
     apigw: { gateway: 'bk-job', method: r.method, path: `/api/v3/system/${r.api}` },

@@ -2,8 +2,10 @@ export { createJobClient } from './client';
 export type {
   ExecuteJobPlanArgs,
   FastExecuteScriptArgs,
+  JobCallMode,
   JobClient,
   JobClientOptions,
+  JobLaunchReceipt,
   JobVariableArg,
   ScriptLanguage,
   StepRef,

@@ -9,7 +9,13 @@ import { JobCode } from './params';
  * X-Bkapi-Authorization or the user its bk_token/access_token stands for. No operator at all →
  * HTTP 401 `1247002 Missing user info` (§4.7), before the call's own parameters are looked at.
  * Permission checks then use that operator, as if the call came from them.
+ * Every read has an app-mode twin, and so do the two executions (`APP_MODE_WRITES`): background
+ * work (a job an ITSM approval released, bk-graph's status poller) runs them for the user who
+ * asked, through the app's own identity.
  */
+
+/** The writes served at `/api/v3/system/<name>` too (counted as `job.system.<name>`). */
+export const APP_MODE_WRITES: ReadonlySet<string> = new Set(['execute_job_plan', 'fast_execute_script']);
 
 function operatorFrom(req: SbRequest): string | null {
   const header = req.headers['x-bk-username']?.trim();
