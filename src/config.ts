@@ -103,6 +103,13 @@ const EnvModel = SandboxModel.extend({
     'must be a postgres:// URL',
   ),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
+  DATABASE_SCHEMA: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase Postgres identifier')
+      .default('public'),
+  ),
   REDIS_URL: optionalString.refine(
     (v) => v === undefined || /^rediss?:\/\//.test(v),
     'must be a redis:// URL',
@@ -246,6 +253,8 @@ export interface Config {
   queryLimits: QueryLimitsConfig;
   databaseUrl: string | null;
   dataDir: string;
+  /** Postgres schema of bk-graph's tables (several deployments or test runs can share a database). */
+  databaseSchema: string;
   redisUrl: string | null;
   cache: CacheConfig;
   /** Keys per upstream call, per endpoint (BK_BATCH_LIMITS over BlueKing's documented maxima). */
@@ -334,6 +343,7 @@ export function loadConfig(env: Env): Config {
     },
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: e.DATA_DIR,
+    databaseSchema: e.DATABASE_SCHEMA,
     redisUrl: e.REDIS_URL ?? null,
     cache: {
       ttlSeconds: {

@@ -1,9 +1,13 @@
-import type { Authenticated } from './auth/authenticate';
+import type { Authenticated, Authenticator } from './auth/authenticate';
+import { parseCookies } from './auth/cookies';
+import type { Config } from './config';
 import type { Cache } from './cache';
 import { ExecutionGuard } from './graphql/execution-guard';
 import type { Credentials, Identity } from './auth/identity';
 import type { RequestLogger } from './logger';
 import { createLoaders, type BatchLimits, type Loaders } from './loaders';
+import { UnauthenticatedError } from './errors';
+import type { Actor, Services } from './services';
 import type { Clients } from './upstream/clients';
 import type { CallContext } from './upstream/types';
 
@@ -26,11 +30,22 @@ export interface RequestContextBase {
   callContext(): CallContext;
 }
 
-/** The GraphQL context (`@Ctx()`): one per request, never shared. */
+/**
+ * The GraphQL context (`@Ctx()`): one per operation (an HTTP request, or one subscription over
+ * WebSocket), never shared. Built from what the caller presented, not from a framework's request,
+ * so HTTP and WebSocket build it alike.
+ */
 export interface GraphQLContext extends RequestContextBase {
   readonly loaders: Loaders;
   /** Stops resolving fields at the deadline and yields the event loop on long passes. */
   readonly guard: ExecutionGuard;
+  /** The write side (jobs, tickets, approvals, audit): one per process. */
+  readonly services: Services;
+  /**
+   * Who a mutation acts for: the verified caller with their own credentials. UNAUTHENTICATED when
+   * bk-graph does not know who the caller is (an access token it could not describe).
+   */
+  actor(): Actor;
 }
 
 export interface ContextInput {
@@ -50,6 +65,7 @@ export interface ContextInput {
   maxFields: number;
   /** Aborted when the client goes away, so pending upstream calls stop early. */
   signal?: AbortSignal;
+  services: Services;
 }
 
 export function createContext(input: ContextInput): GraphQLContext {
@@ -75,9 +91,25 @@ export function createContext(input: ContextInput): GraphQLContext {
     callContext: () => callContext,
   };
   const guard = new ExecutionGuard(deadline, input.maxFields);
+  const identity = auth.identity;
   return {
     ...base,
     guard,
+    services: input.services,
+    actor(): Actor {
+      if (!identity)
+        throw new UnauthenticatedError(
+          'bk-graph does not know whose access_token this is, so it cannot act for it: use a bk_token, or configure BK_COMPONENT_API_URL',
+        );
+      return {
+        username: identity.username,
+        tenantId,
+        credentials: auth.credentials,
+        requestId,
+        deadline,
+        mode: 'user',
+      };
+    },
     loaders: createLoaders({
       schedule: guard.afterWave,
       clients,
@@ -89,5 +121,60 @@ export function createContext(input: ContextInput): GraphQLContext {
         ) ?? null,
       limits: input.limits,
     }),
+  };
+}
+
+/** What an operation's caller presented, however it arrived (HTTP request or WebSocket upgrade). */
+export interface OperationSource {
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly requestId: string;
+  readonly logger: RequestLogger;
+  readonly signal?: AbortSignal;
+  /** @default the configured request deadline */
+  readonly deadlineMs?: number;
+  /** @default the configured field budget */
+  readonly maxFields?: number;
+}
+
+export interface ContextFactoryDeps {
+  config: Pick<Config, 'upstream' | 'batchLimits' | 'queryLimits'>;
+  authenticator: Authenticator;
+  cache: Cache | null;
+  clients: Clients;
+  services: Services;
+}
+
+/** Builds operation contexts: authenticates what the caller presented, then `createContext`. */
+export type ContextFactory = (source: OperationSource) => Promise<GraphQLContext>;
+
+export function createContextFactory({
+  config,
+  authenticator,
+  cache,
+  clients,
+  services,
+}: ContextFactoryDeps): ContextFactory {
+  return async (source) => {
+    const deadlineMs = source.deadlineMs ?? config.upstream.requestDeadlineMs;
+    const cookie = source.headers.cookie;
+    const auth = await authenticator.authenticate(
+      { headers: source.headers, cookies: parseCookies(Array.isArray(cookie) ? cookie[0] : cookie) },
+      source.requestId,
+      Date.now() + deadlineMs,
+    );
+    return createContext({
+      requestId: source.requestId,
+      cache,
+      bypassCache: /(^|,)\s*no-cache\s*(,|$)/i.test(String(source.headers['cache-control'] ?? '')),
+      limits: config.batchLimits,
+      auth,
+      clients,
+      logger: source.logger,
+      defaultTenantId: config.upstream.tenantId,
+      deadlineMs,
+      maxFields: source.maxFields ?? config.queryLimits.fields,
+      ...(source.signal ? { signal: source.signal } : {}),
+      services,
+    });
   };
 }

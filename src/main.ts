@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, loadConfig, pointAtSandbox } from './config';
 import type { Config } from './config';
 import { createLogger } from './logger';
@@ -25,6 +27,10 @@ async function main(): Promise<void> {
   let config = readConfig();
   const logger = createLogger(config.logLevel);
 
+  if (!config.databaseUrl && !existsSync(join(config.dataDir, 'PG_VERSION')))
+    process.stdout.write(
+      `bk-graph: creating the embedded store in ${config.dataDir} (first start only; it takes a few seconds)\n`,
+    );
   const sandbox = config.sandboxMode ? await startEmbeddedSandbox(config.sandbox) : null;
   if (sandbox) config = pointAtSandbox(config, sandbox.url);
 

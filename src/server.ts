@@ -1,41 +1,31 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
-import {
-  ApolloServerPluginCacheControlDisabled,
-  ApolloServerPluginLandingPageDisabled,
-} from '@apollo/server/plugin/disabled';
-import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { LogController } from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { resolvers } from '../resolvers';
 import { createAuthenticator } from './auth/authenticate';
-import { parseCookies } from './auth/cookies';
-import { jitGateway } from './graphql/jit-executor';
-import { buildSchema } from './graphql/build-schema';
-import { createCache } from './cache';
-import type { Cache } from './cache';
+import { createCache, type Cache } from './cache';
 import type { Config } from './config';
-import { createContext } from './context';
-import type { GraphQLContext } from './context';
+import { createContextFactory } from './context';
 import { BkGraphError, httpStatusOf } from './errors';
-import { formatError, isInternalError } from './graphql/format-error';
-import { queryLimitRules } from './graphql/limits';
-import { describeError, errorLoggingPlugin } from './graphql/plugins/error-logging.plugin';
-import { jsonStatusPlugin } from './graphql/plugins/json-status.plugin';
-import { operationGuardPlugin } from './graphql/plugins/operation-guard.plugin';
-import { createLogger } from './logger';
-import type { Logger } from './logger';
-import { registerGraphiqlAssets, sendGraphiql, wantsGraphiql } from './routes/graphiql';
-import { registerHealthRoutes } from './routes/health';
-import type { ReadinessCheck } from './routes/health';
+import { createEventBus, type EventBus } from './events';
+import { createApollo } from './graphql/apollo';
+import { buildSchema } from './graphql/build-schema';
+import { isInternalError } from './graphql/format-error';
+import { describeError } from './graphql/plugins/error-logging.plugin';
+import { attachSubscriptionServer } from './graphql/subscriptions';
+import { createLogger, type Logger } from './logger';
+import { createHttpApp } from './routes/app';
+import { registerGraphqlRoute } from './routes/graphql';
+import { registerHealthRoutes, type ReadinessCheck } from './routes/health';
+import { createJobCallbackHandler, registerJobCallbackRoute } from './routes/job-callback';
 import { registerSandboxProxy } from './routes/sandbox-proxy';
-import { createClients } from './upstream/clients';
-import type { Clients } from './upstream/clients';
-import { createUpstreamCaller } from './upstream/http/caller';
+import { createServices } from './services';
+import { openStore, type Store } from './store';
+import { createClients, type Clients } from './upstream/clients';
+import { createUpstreamCaller, type UpstreamHttpCaller } from './upstream/http/caller';
 import { startCmdbWatcher } from './watch/cmdb-watcher';
-import type { UpstreamHttpCaller } from './upstream/http/caller';
 
 export interface ServerDeps {
   logger?: Logger;
@@ -47,7 +37,11 @@ export interface ServerDeps {
   sandboxUrl?: string;
   /** A cache to use instead of one built from the config (not closed by us); null disables caching. */
   cache?: Cache | null;
-  /** More readiness conditions (the store adds its own). */
+  /** A store to use instead of one opened from the config (not closed by us). */
+  store?: Store;
+  /** An event bus to use instead of one built from the config (not closed by us). */
+  events?: EventBus;
+  /** More readiness conditions. */
   readinessChecks?: ReadinessCheck[];
 }
 
@@ -59,14 +53,6 @@ export interface BkGraphServer {
   close(): Promise<void>;
   /** Base URL once listening (e.g. http://127.0.0.1:4000), '' before. */
   readonly url: string;
-}
-
-/** Incoming X-Request-Id values are echoed and logged, so only plain short tokens are taken. */
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
-
-function requestIdOf(req: IncomingMessage): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
 }
 
 /**
@@ -81,9 +67,14 @@ function withHttpStatus(error: unknown): unknown {
   });
 }
 
+/**
+ * The composition root: builds the upstream clients, cache, store, event bus and services, the
+ * HTTP app with its routes (GraphQL over HTTP and WebSocket, callbacks, health, the sandbox's
+ * control endpoints in sandbox mode) and the background loops, and closes them in reverse order.
+ */
 export async function createServer(config: Config, deps: ServerDeps = {}): Promise<BkGraphServer> {
   const logger = deps.logger ?? createLogger(config.logLevel);
-  const ownCaller = deps.caller === undefined;
+  const holder = `${hostname()}:${process.pid}`;
   // A nested query fans out one call per business (fleet: 20 at once): the per-system bound must let
   // one GraphQL level go out in a single wave, or latency grows by a round trip per extra wave.
   const caller =
@@ -96,119 +87,77 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       connectionsPerOrigin: 48,
     });
   const clients = deps.clients ?? createClients(caller, config.upstream, { limits: config.batchLimits });
-  const ownCache = deps.cache === undefined;
   const cache = deps.cache === undefined ? createCache(config, { logger }) : deps.cache;
   if (cache) await cache.ready(2_000);
+  const store =
+    deps.store ??
+    (await openStore({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      schema: config.databaseSchema,
+      logger,
+    }));
+  const events =
+    deps.events ??
+    (await createEventBus({
+      redisUrl: config.redisUrl,
+      store,
+      databaseUrl: config.databaseUrl,
+      schema: config.databaseSchema,
+      namespace: `${config.cache.namespace}:events:${config.databaseSchema}`,
+      logger,
+    }));
+  let url = '';
+  const services = createServices({
+    store,
+    events,
+    clients,
+    publicUrl: () => config.publicUrl ?? url,
+    logger,
+    holder,
+  });
   const watcher =
     cache && config.watch.enabled
       ? startCmdbWatcher({ cmdb: clients.cmdb, cache, store: cache.kv, config, logger })
       : null;
-  const sandboxUrl = config.sandboxMode ? (deps.sandboxUrl ?? config.upstream.componentApiUrl) : null;
 
-  const app = Fastify({
-    // pino's Logger is Fastify's logger; the cast keeps FastifyInstance at its default generics.
-    loggerInstance: logger as FastifyBaseLogger,
-    genReqId: requestIdOf,
-    requestIdHeader: false,
-    // Requests are logged once, on response, without headers or query strings (which can hold tokens).
-    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
-    bodyLimit: 1024 * 1024,
-  });
-  app.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        method: request.method,
-        path: request.url.split('?')[0],
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      'request',
-    );
-  });
-
+  const app = createHttpApp(logger);
   const authenticator = createAuthenticator({
     verifier: clients.login,
     sandboxMode: config.sandboxMode,
     defaultTenantId: config.upstream.tenantId,
     verifyAccessTokens: config.upstream.componentApiUrl !== null,
+    verifiedTtlMs: config.cache.ttlSeconds.user * 1000,
   });
-
-  const apollo = new ApolloServer<GraphQLContext>({
-    // The schema is served through a static "gateway" only to run operations with graphql-jit
-    // (see jit-executor.ts); parsing, validation, plugins and error formatting stay Apollo's.
-    gateway: jitGateway(await buildSchema()),
-    introspection: true,
-    csrfPrevention: true,
-    includeStacktraceInErrorResponses: false,
-    formatError,
+  const contextFor = createContextFactory({ config, authenticator, cache, clients, services });
+  const schema = await buildSchema(resolvers);
+  const apollo = await createApollo({
+    schema,
+    limits: config.queryLimits,
     logger,
-    // Counted while parsing: a document stops being read at the limit (src/graphql/limits.ts).
-    parseOptions: { maxTokens: config.queryLimits.tokens },
-    validationRules: queryLimitRules(config.queryLimits),
-    plugins: [
-      fastifyApolloDrainPlugin(app),
-      ApolloServerPluginLandingPageDisabled(),
-      // bk-graph sets no HTTP cache hints (answers are per identity), and the plugin's per-field
-      // hook makes Apollo wrap every resolver: a measurable cost on a 1000-host response.
-      ApolloServerPluginCacheControlDisabled(),
-      errorLoggingPlugin(logger),
-      operationGuardPlugin(config.queryLimits),
-      jsonStatusPlugin(),
-    ],
+    plugins: [fastifyApolloDrainPlugin(app)],
   });
-  await apollo.start();
-
-  const buildContext = async (request: FastifyRequest): Promise<GraphQLContext> => {
-    const deadline = Date.now() + config.upstream.requestDeadlineMs;
+  registerGraphqlRoute(app, apollo, async (request: FastifyRequest) => {
     try {
-      const auth = await authenticator.authenticate(
-        { headers: request.headers, cookies: parseCookies(request.headers.cookie) },
-        request.id,
-        deadline,
-      );
-      return createContext({
-        requestId: request.id,
-        cache,
-        bypassCache: /(^|,)\s*no-cache\s*(,|$)/i.test(String(request.headers['cache-control'] ?? '')),
-        limits: config.batchLimits,
-        auth,
-        clients,
-        logger: request.log,
-        defaultTenantId: config.upstream.tenantId,
-        deadlineMs: config.upstream.requestDeadlineMs,
-        maxFields: config.queryLimits.fields,
-      });
+      return await contextFor({ headers: request.headers, requestId: request.id, logger: request.log });
     } catch (error) {
       if (isInternalError(error))
         request.log.error({ error: describeError(error) }, 'could not build the request context');
       throw withHttpStatus(error);
     }
-  };
-  const graphql = fastifyApolloHandler(apollo, { context: buildContext });
-  const { html } = registerGraphiqlAssets(app, '/graphql');
-
-  app.route({
-    method: ['GET', 'POST'],
-    url: '/graphql',
-    handler: async function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
-      // Browsers get GraphiQL; GraphQL clients (which never ask for text/html) get Apollo.
-      if (request.method === 'GET' && wantsGraphiql(request.headers.accept)) return sendGraphiql(reply, html);
-      // Apollo's CSRF prevention refuses GETs without a preflight-forcing header. A forged
-      // cross-site request can only ride on ambient credentials, which for bk-graph is the bk_token
-      // cookie: a request that carries no cookie cannot be one, so it needs no preflight header
-      // (urql's and graphql-request's default GETs then work). Mutations are never run over GET.
-      if (request.method === 'GET' && request.headers.cookie === undefined)
-        request.headers['apollo-require-preflight'] ??= 'cookieless';
-      return graphql.call(
-        this,
-        request as Parameters<typeof graphql>[0],
-        reply as Parameters<typeof graphql>[1],
-      );
-    },
   });
+  const subscriptions = attachSubscriptionServer({
+    httpServer: app.server,
+    path: '/graphql',
+    schema,
+    contextFor,
+    limits: config.queryLimits,
+    logger,
+  });
+  registerJobCallbackRoute(
+    app,
+    createJobCallbackHandler({ store, events, logger, poller: services.jobPoller }),
+  );
 
   const checks: ReadinessCheck[] = [
     {
@@ -221,8 +170,16 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
           : null;
       },
     },
+    {
+      name: 'store',
+      check: async () => {
+        await store.ping();
+        return null;
+      },
+    },
     ...(deps.readinessChecks ?? []),
   ];
+  const sandboxUrl = config.sandboxMode ? (deps.sandboxUrl ?? config.upstream.componentApiUrl) : null;
   if (sandboxUrl) {
     checks.push({
       name: 'sandbox',
@@ -238,7 +195,6 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
   }
   registerHealthRoutes(app, checks);
 
-  let url = '';
   return {
     app,
     get url() {
@@ -253,9 +209,13 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     },
     async close() {
       await watcher?.stop();
+      await subscriptions.close();
       await app.close();
-      if (ownCaller) await caller.close();
-      if (ownCache) await cache?.close();
+      await services.stop();
+      if (!deps.events) await events.close();
+      if (!deps.store) await store.close();
+      if (!deps.caller) await caller.close();
+      if (deps.cache === undefined) await cache?.close();
     },
   };
 }

@@ -7,6 +7,7 @@ import type { TestServer } from './helpers/server';
  */
 
 const DEADLINE_MS = 1500;
+const FIELDS_DEADLINE_MS = 10_000;
 
 async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();
@@ -63,12 +64,13 @@ describe('a request that runs into its deadline', () => {
 describe('a request that resolves more fields than its budget', () => {
   let server: TestServer;
   beforeAll(async () => {
-    // The static limits are lifted, so only the run-time bounds stand between this query and the heap.
+    // The static limits are lifted, so only the run-time bounds stand between this query and the
+    // heap; the deadline is long, so the field budget is what stops it, however busy the machine.
     server = await startTestServer({
       GRAPHQL_MAX_DEPTH: '60',
       GRAPHQL_MAX_COST: '0',
       GRAPHQL_MAX_FIELDS: '20000',
-      BK_REQUEST_DEADLINE_MS: String(DEADLINE_MS),
+      BK_REQUEST_DEADLINE_MS: String(FIELDS_DEADLINE_MS),
     });
   });
   afterAll(async () => {
@@ -90,7 +92,7 @@ describe('a request that resolves more fields than its budget', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     const { value, ms } = await bomb;
-    expect(ms).toBeLessThan(DEADLINE_MS + 1000);
+    expect(ms).toBeLessThan(FIELDS_DEADLINE_MS);
     expect(value.body.errors?.[0]?.extensions).toMatchObject({
       code: 'QUERY_TOO_COMPLEX',
       limit: 'fields',

@@ -16,10 +16,13 @@ describe('the HTTP front door', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
-  test('GET /readyz is ready when the upstream circuits are closed and the sandbox answers', async () => {
+  test('GET /readyz is ready when the upstream circuits are closed, the store answers and the sandbox answers', async () => {
     const res = await fetch(`${server.url}/readyz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ready', checks: { upstream: 'ok', sandbox: 'ok' } });
+    expect(await res.json()).toEqual({
+      status: 'ready',
+      checks: { upstream: 'ok', store: 'ok', sandbox: 'ok' },
+    });
   });
 
   test('a sane X-Request-Id is echoed back; a missing or unsafe one is replaced by a generated id', async () => {

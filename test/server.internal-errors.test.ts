@@ -6,7 +6,7 @@ import type { Sandbox } from '../src/sandbox/types';
 import { createServer, type BkGraphServer } from '../src/server';
 import { createClients } from '../src/upstream/clients';
 import { createUpstreamCaller, type UpstreamHttpCaller } from '../src/upstream/http/caller';
-import { TEST_SANDBOX_ENV } from './helpers/server';
+import { dropSchema, TEST_DATABASE_URL, TEST_SANDBOX_ENV, testSchema } from './helpers/server';
 
 /**
  * A bug in bk-graph (anything thrown that is not one of its typed errors) reaches the caller as
@@ -22,13 +22,20 @@ const sink = new Writable({
   },
 });
 
+const schema = testSchema();
 let sandbox: Sandbox;
 let caller: UpstreamHttpCaller;
 let server: BkGraphServer;
 let url: string;
 
 beforeAll(async () => {
-  let config = loadConfig({ ...TEST_SANDBOX_ENV, PORT: '0', WATCH_ENABLED: '0' });
+  let config = loadConfig({
+    ...TEST_SANDBOX_ENV,
+    PORT: '0',
+    WATCH_ENABLED: '0',
+    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_SCHEMA: schema,
+  });
   sandbox = await startEmbeddedSandbox(config.sandbox);
   config = pointAtSandbox(config, sandbox.url);
   caller = createUpstreamCaller({ config: config.upstream });
@@ -43,6 +50,7 @@ afterAll(async () => {
   await server.close();
   await caller.close();
   await sandbox.close();
+  await dropSchema(TEST_DATABASE_URL, schema);
 });
 
 test('is INTERNAL_SERVER_ERROR for the caller and logged with the request id the caller got', async () => {

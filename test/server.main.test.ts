@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
@@ -52,13 +54,19 @@ describe('the entry point (src/main.ts)', () => {
   });
 
   test('with no upstream configured it starts the sandbox, prints the GraphiQL URL, serves, and stops on SIGTERM', async () => {
-    const child = runMain({ PORT: '0', SANDBOX_HOSTS: '200' });
+    // The embedded store goes to a folder of the test's own (by default ./data of the checkout).
+    const child = runMain({
+      PORT: '0',
+      SANDBOX_HOSTS: '200',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'bk-graph-main-')),
+    });
     const exited = exitOf(child);
     try {
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(
           () => reject(new Error(`no listening line: ${JSON.stringify(child.output())}`)),
-          20_000,
+          // A fresh embedded store takes several seconds to initialise on these machines.
+          60_000,
         );
         child.stdout?.on('data', () => {
           const match = /bk-graph listening on (http:\/\/127\.0\.0\.1:\d+) — GraphiQL: \1\/graphql/.exec(
@@ -81,5 +89,5 @@ describe('the entry point (src/main.ts)', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-  });
+  }, 90_000);
 });

@@ -1,15 +1,16 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { buildSchema as buildTypeGraphQLSchema } from 'type-graphql';
-import { resolvers } from '../../resolvers';
+import { buildSchema as buildTypeGraphQLSchema, type NonEmptyArray } from 'type-graphql';
 import { guardResolvers } from './execution-guard';
 import { leanFieldResolvers } from './lean-resolvers';
 
 /**
- * Builds the executable schema from the resolver classes. Arguments are validated in code (bad
- * input is BAD_USER_INPUT naming the field), not by class-validator.
+ * Builds the executable schema from the resolver classes (resolvers/index.ts, handed in by the
+ * composition root). Arguments are validated in code (bad input is BAD_USER_INPUT naming the
+ * field), not by class-validator.
  */
-export async function buildSchema(): Promise<GraphQLSchema> {
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's own resolver list type
+export async function buildSchema(resolvers: NonEmptyArray<Function>): Promise<GraphQLSchema> {
   const options = { resolvers, validate: false, emitSchemaFile: false } as const;
   const schema = await buildTypeGraphQLSchema(options);
   // type-graphql has no decorator for the root types; their descriptions are set here.

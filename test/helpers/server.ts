@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import { Client } from 'pg';
 import type { ExecutionResult } from 'graphql';
 import { loadConfig, pointAtSandbox } from '../../src/config';
 import { createLogger } from '../../src/logger';
@@ -13,6 +15,24 @@ export const TEST_SANDBOX_ENV: Record<string, string> = {
   SANDBOX_JOB_MS: '50',
   SANDBOX_WATCH_TIMEOUT_MS: '400',
 };
+
+/** The PostgreSQL tests use (README: the tests need it running): CI sets DATABASE_URL. */
+export const TEST_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A schema name of its own, so test servers sharing the database never see each other's rows. */
+export function testSchema(prefix = 't_srv'): string {
+  return `${prefix}_${randomBytes(5).toString('hex')}`;
+}
+
+export async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
 
 export interface GraphQLResponse<TData> {
   status: number;
@@ -83,6 +103,13 @@ export async function startTestServer(
       : {}),
     ...env,
   };
+  // Each server has a store of its own (a fresh schema of the test database) unless the caller
+  // names one (two servers sharing a store, as two replicas do) or asks for PGlite (DATA_DIR).
+  const ownSchema = !env.DATABASE_SCHEMA && !env.DATA_DIR ? testSchema() : null;
+  if (!env.DATA_DIR) {
+    baseEnv.DATABASE_URL ??= TEST_DATABASE_URL;
+    if (ownSchema) baseEnv.DATABASE_SCHEMA = ownSchema;
+  }
   let config = loadConfig(baseEnv);
   let sandbox: Sandbox | null = null;
   if (config.sandboxMode) {
@@ -140,6 +167,7 @@ export async function startTestServer(
     async close() {
       await server.close();
       await sandbox?.close();
+      if (ownSchema && config.databaseUrl) await dropSchema(config.databaseUrl, ownSchema);
     },
   };
 }
