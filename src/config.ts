@@ -46,6 +46,8 @@ const SandboxModel = z.object({
   SANDBOX_PORT: port(4100),
   SANDBOX_SEED: positiveInt(42),
   SANDBOX_HOSTS: positiveInt(2000, 1_000_000),
+  // 0: derived from SANDBOX_HOSTS (about one business per 100 hosts, 3 to 40).
+  SANDBOX_BUSINESSES: positiveInt(0, 10_000),
   SANDBOX_JOB_MS: positiveInt(1500),
   SANDBOX_WATCH_TIMEOUT_MS: positiveInt(20_000),
   SANDBOX_APP_CODE: z.preprocess(emptyAsUndefined, z.string().max(32).default('bk-graph')),
@@ -120,12 +122,21 @@ const EnvModel = SandboxModel.extend({
   CACHE_TTL_AGENT_S: positiveInt(10, 86_400),
   CACHE_TTL_APP_S: positiveInt(300, 86_400),
   CACHE_TTL_USER_S: positiveInt(60, 86_400),
+  CACHE_TTL_JOB_S: positiveInt(300, 86_400),
   CACHE_NAMESPACE: z.preprocess(emptyAsUndefined, z.string().max(64).default('bk-graph')),
   CACHE_MEMORY_MAX_MB: positiveInt(128, 65_536),
   BK_BATCH_LIMITS: z
     .preprocess(emptyAsUndefined, z.string().optional())
     .transform((v, zctx) => parseBatchLimits(v, zctx)),
   WATCH_ENABLED: flagDefaultOn,
+  RECONCILE_INTERVAL_S: intIn(60, 1, 86_400),
+  BK_GRAPH_ADMINS: optionalString,
+  ITSM_APPROVAL_SERVICE_ID: optionalString.refine(
+    (v) => v === undefined || /^\d+$/.test(v),
+    'must be a numeric ITSM service id',
+  ),
+  ITSM_SERVICE_USERNAME: z.preprocess(emptyAsUndefined, z.string().max(64).default('admin')),
+  ITSM_SERVICE_ACCESS_TOKEN: optionalString,
   WATCH_USERNAME: z.preprocess(emptyAsUndefined, z.string().max(64).default('admin')),
 });
 
@@ -153,6 +164,8 @@ export interface SandboxConfig {
   port: number;
   seed: number;
   hosts: number;
+  /** Normal businesses to seed; derived from `hosts` when absent. */
+  businesses?: number;
   /** Milliseconds each JOB step takes before it moves on. */
   jobMs: number;
   /** How long CMDB `resource_watch` long-polls when nothing happens (real CMDB: ~20 s). */
@@ -198,6 +211,8 @@ export interface CacheTtlConfig {
   agent: number;
   app: number;
   user: number;
+  /** Finished JOB executions and their logs (unfinished ones are never cached). */
+  job: number;
 }
 
 export interface CacheConfig {
@@ -206,6 +221,22 @@ export interface CacheConfig {
   namespace: string;
   /** Upper bound of the in-memory store (ignored with Redis). */
   memoryMaxMb: number;
+}
+
+/** The write side's settings (src/services). */
+export interface ServicesSettings {
+  /** Users who see and may act on every ticket and approval bk-graph created. */
+  admins: string[];
+  /** ITSM service of approval tickets when a request names none; null: requests must name one. */
+  approvalServiceId: string | null;
+  /** bk-graph's identity in ITSM when no person is calling (the callback route, the reconcile loop). */
+  serviceUsername: string;
+  /**
+   * An access token of that user, for ITSM's ticket_approval_result, which needs a verified user on
+   * APIGW; without it the username is sent as an unverified claim (enough for the sandbox and ESB).
+   */
+  serviceAccessToken: string | null;
+  reconcileIntervalMs: number;
 }
 
 export interface WatchConfig {
@@ -260,9 +291,13 @@ export interface Config {
   /** Keys per upstream call, per endpoint (BK_BATCH_LIMITS over BlueKing's documented maxima). */
   batchLimits: BatchLimits;
   watch: WatchConfig;
+  services: ServicesSettings;
 }
 
 export { ConfigError };
+
+/** The approval service the sandbox seeds (src/sandbox/data/itsm-services.ts). */
+const SANDBOX_APPROVAL_SERVICE_ID = '17';
 
 type Env = Record<string, string | undefined>;
 
@@ -276,6 +311,7 @@ function sandboxFrom(e: z.infer<typeof SandboxModel>): SandboxConfig {
     port: e.SANDBOX_PORT,
     seed: e.SANDBOX_SEED,
     hosts: e.SANDBOX_HOSTS,
+    ...(e.SANDBOX_BUSINESSES > 0 ? { businesses: e.SANDBOX_BUSINESSES } : {}),
     jobMs: e.SANDBOX_JOB_MS,
     watchTimeoutMs: e.SANDBOX_WATCH_TIMEOUT_MS,
     appCode: e.SANDBOX_APP_CODE,
@@ -353,11 +389,26 @@ export function loadConfig(env: Env): Config {
         agent: e.CACHE_TTL_AGENT_S,
         app: e.CACHE_TTL_APP_S,
         user: e.CACHE_TTL_USER_S,
+        job: e.CACHE_TTL_JOB_S,
       },
       namespace: e.CACHE_NAMESPACE,
       memoryMaxMb: e.CACHE_MEMORY_MAX_MB,
     },
     watch: { enabled: e.WATCH_ENABLED, username: e.WATCH_USERNAME },
+    services: {
+      admins: e.BK_GRAPH_ADMINS
+        ? e.BK_GRAPH_ADMINS.split(',')
+            .map((u) => u.trim())
+            .filter(Boolean)
+        : sandboxMode
+          ? ['admin']
+          : [],
+      // The sandbox's own approval service (src/sandbox/data/itsm-services.ts).
+      approvalServiceId: e.ITSM_APPROVAL_SERVICE_ID ?? (sandboxMode ? SANDBOX_APPROVAL_SERVICE_ID : null),
+      serviceUsername: e.ITSM_SERVICE_USERNAME,
+      serviceAccessToken: e.ITSM_SERVICE_ACCESS_TOKEN ?? (sandboxMode ? 'at-admin' : null),
+      reconcileIntervalMs: e.RECONCILE_INTERVAL_S * 1000,
+    },
     batchLimits: e.BK_BATCH_LIMITS,
   };
 }

@@ -19,6 +19,8 @@ import { createLogger, type Logger } from './logger';
 import { createHttpApp } from './routes/app';
 import { registerGraphqlRoute } from './routes/graphql';
 import { registerHealthRoutes, type ReadinessCheck } from './routes/health';
+import { createMetrics, registerMetricsRoute, type Metrics } from './routes/metrics';
+import { registerItsmCallbackRoute } from './routes/itsm-callback';
 import { createJobCallbackHandler, registerJobCallbackRoute } from './routes/job-callback';
 import { registerSandboxProxy } from './routes/sandbox-proxy';
 import { createServices } from './services';
@@ -77,6 +79,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
   const holder = `${hostname()}:${process.pid}`;
   // A nested query fans out one call per business (fleet: 20 at once): the per-system bound must let
   // one GraphQL level go out in a single wave, or latency grows by a round trip per extra wave.
+  let metrics: Metrics | null = null;
   const caller =
     deps.caller ??
     createUpstreamCaller({
@@ -85,6 +88,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       breaker: config.breaker,
       maxInFlightPerSystem: 48,
       connectionsPerOrigin: 48,
+      onCall: (event) => metrics?.onUpstreamCall(event),
     });
   const clients = deps.clients ?? createClients(caller, config.upstream, { limits: config.batchLimits });
   const cache = deps.cache === undefined ? createCache(config, { logger }) : deps.cache;
@@ -115,6 +119,19 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     publicUrl: () => config.publicUrl ?? url,
     logger,
     holder,
+    config: {
+      admins: config.services.admins,
+      approvalServiceId: config.services.approvalServiceId,
+      serviceAccount: {
+        username: config.services.serviceUsername,
+        ...(config.services.serviceAccessToken
+          ? {
+              credentials: { kind: 'access_token', accessToken: config.services.serviceAccessToken } as const,
+            }
+          : {}),
+      },
+      reconcileIntervalMs: config.services.reconcileIntervalMs,
+    },
   });
   const watcher =
     cache && config.watch.enabled
@@ -122,6 +139,8 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
       : null;
 
   const app = createHttpApp(logger);
+  metrics = createMetrics({ breakers: () => caller.health(), cache });
+  registerMetricsRoute(app, metrics);
   const authenticator = createAuthenticator({
     verifier: clients.login,
     sandboxMode: config.sandboxMode,
@@ -158,6 +177,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     app,
     createJobCallbackHandler({ store, events, logger, poller: services.jobPoller }),
   );
+  registerItsmCallbackRoute(app, services.itsmCallback);
 
   const checks: ReadinessCheck[] = [
     {

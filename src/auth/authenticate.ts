@@ -105,12 +105,13 @@ export function createAuthenticator(options: AuthenticatorOptions) {
     ask: () => Promise<{ username: string; tenantId: string | null } | null>,
   ): Promise<Authenticated> {
     const key = `${credentials.kind}:${sha256(token)}`;
-    let who = await verified.get(key);
+    // A TTL of 0 means "ask every time" (CACHE_TTL_USER_S=0), not keyv's "keep forever".
+    let who = verifiedTtlMs > 0 ? await verified.get(key) : undefined;
     if (!who) {
       const answer = await ask();
       if (!answer) throw new UnauthenticatedError(`the ${credentials.kind} is invalid or has expired`);
       who = { username: answer.username, tenantId: answer.tenantId ?? defaultTenantId };
-      await verified.set(key, who);
+      if (verifiedTtlMs > 0) await verified.set(key, who);
     }
     return {
       credentials,

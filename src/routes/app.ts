@@ -25,6 +25,9 @@ export function createHttpApp(logger: Logger): FastifyInstance {
     requestIdHeader: false,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
     bodyLimit: 1024 * 1024,
+    // On close, idle keep-alive connections (a BlueKing callback's, say) are ended instead of
+    // holding the shutdown until they time out; requests in flight are drained.
+    forceCloseConnections: 'idle',
   });
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

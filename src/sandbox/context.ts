@@ -14,7 +14,7 @@ export interface CoreContext extends SandboxContext {
 }
 
 export function createContext(options: Readonly<SandboxOptions>): CoreContext {
-  let data: SandboxData = seedData(options.seed, options.hosts);
+  let data: SandboxData = seedData(options.seed, options.hosts, options.businesses);
   const timers = new Set<NodeJS.Timeout>();
   const ctx: CoreContext = {
     get data() {
@@ -49,7 +49,7 @@ export function createContext(options: Readonly<SandboxOptions>): CoreContext {
     random: (stream) => randomStream(options.seed, stream),
     reseed() {
       ctx.clearTimers();
-      data = seedData(options.seed, options.hosts);
+      data = seedData(options.seed, options.hosts, options.businesses);
     },
     clearTimers() {
       for (const t of timers) clearTimeout(t);

@@ -453,6 +453,7 @@ export function startConfiguredSandbox(
   return startSandbox({
     seed: config.seed,
     hosts: config.hosts,
+    ...(config.businesses !== undefined ? { businesses: config.businesses } : {}),
     jobMs: config.jobMs,
     watchTimeoutMs: config.watchTimeoutMs,
     appCode: config.appCode,

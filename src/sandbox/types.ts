@@ -261,6 +261,8 @@ export type ApiModuleFactory = (ctx: SandboxContext) => ApiModule;
 export interface SandboxOptions {
   seed: number;
   hosts: number;
+  /** Normal businesses to seed; derived from `hosts` when not given (3 to 40). */
+  businesses?: number;
   jobMs: number;
   watchTimeoutMs: number;
   appCode: string;

@@ -2,8 +2,23 @@ import type { EventBus } from '../events';
 import type { RequestLogger } from '../logger';
 import type { Store } from '../store';
 import type { Clients } from '../upstream/clients';
+import type { Credentials } from '../upstream/credentials';
+import {
+  createApprovalService,
+  startApprovalWorker,
+  type ApprovalService,
+  type ApprovalWorker,
+} from './approvals';
 import { createAuditLog, type AuditLog } from './audit';
 import { createJobService, startJobPoller, type JobPoller, type JobService } from './jobs';
+import {
+  createItsmCallbackHandler,
+  createTicketService,
+  startItsmReconciler,
+  type ItsmCallbackHandler,
+  type ItsmReconciler,
+  type TicketService,
+} from './tickets';
 
 export type { Actor } from './actor';
 export { systemActor } from './actor';
@@ -19,8 +34,23 @@ export interface Services {
   readonly audit: AuditLog;
   readonly jobs: JobService;
   readonly jobPoller: JobPoller;
+  readonly tickets: TicketService;
+  readonly approvals: ApprovalService;
+  /** `POST /callbacks/itsm`'s handler. */
+  readonly itsmCallback: ItsmCallbackHandler;
   /** Stops the background loops (they finish their current round). */
   stop(): Promise<void>;
+}
+
+export interface ServicesConfig {
+  /** Users who see and may act on every ticket and approval bk-graph created. */
+  admins: readonly string[];
+  /** The ITSM service approval tickets are filed under when a request names none. */
+  approvalServiceId: string | null;
+  /** bk-graph's own identity in ITSM for the callback route and the reconcile loop. */
+  serviceAccount: { username: string; credentials?: Credentials };
+  /** Time between reconcile rounds (RECONCILE_INTERVAL_S). */
+  reconcileIntervalMs: number;
 }
 
 export interface ServicesDeps {
@@ -32,6 +62,7 @@ export interface ServicesDeps {
   logger: RequestLogger;
   /** Names this process in leases and claims (host and pid). */
   holder: string;
+  config: ServicesConfig;
 }
 
 export function createServices({
@@ -41,17 +72,63 @@ export function createServices({
   publicUrl,
   logger,
   holder,
+  config,
 }: ServicesDeps): Services {
   const audit = createAuditLog({ store, logger });
   const jobs = createJobService({ store, clients, events, publicUrl, logger, audit });
   const jobPoller = startJobPoller({ store, clients, events, logger, holder });
+  const { serviceAccount, admins } = config;
+  const tickets = createTicketService({
+    store,
+    clients,
+    events,
+    publicUrl,
+    serviceAccount,
+    admins,
+    audit,
+    logger,
+  });
+  const approvals = createApprovalService({
+    store,
+    clients,
+    events,
+    tickets,
+    defaultServiceId: config.approvalServiceId,
+    admins,
+    audit,
+    logger,
+  });
+  const itsmCallback = createItsmCallbackHandler({
+    store,
+    clients,
+    events,
+    logger,
+    serviceAccount,
+    sync: tickets.sync,
+  });
+  const reconciler: ItsmReconciler = startItsmReconciler({
+    store,
+    clients,
+    events,
+    logger,
+    serviceAccount,
+    holder,
+    intervalMs: config.reconcileIntervalMs,
+    sync: tickets.sync,
+  });
+  const worker: ApprovalWorker = startApprovalWorker({ store, events, launcher: jobs, logger, holder });
   return {
     store,
     events,
     audit,
     jobs,
     jobPoller,
+    tickets,
+    approvals,
+    itsmCallback,
     async stop() {
+      await worker.stop();
+      await reconciler.stop();
       await jobPoller.stop();
     },
   };

@@ -16,6 +16,22 @@ export const TEST_SANDBOX_ENV: Record<string, string> = {
   SANDBOX_WATCH_TIMEOUT_MS: '400',
 };
 
+/**
+ * Upstream calls a server makes in the background whatever the requests: the cache watcher's
+ * CMDB long polls, the ITSM reconcile loop's rounds and the job poller's app-mode status reads.
+ */
+export const BACKGROUND_APIS: ReadonlySet<string> = new Set([
+  'cmdb.resource_watch',
+  'itsm.callback_failed_ticket',
+  'itsm.ticket_approval_result',
+  'job.system.get_job_instance_status',
+]);
+
+/** The calls of a `/_sandbox/stats` answer that requests made (background loops left out). */
+export function foregroundCalls(calls: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(calls).filter(([api]) => !BACKGROUND_APIS.has(api)));
+}
+
 /** The PostgreSQL tests use (README: the tests need it running): CI sets DATABASE_URL. */
 export const TEST_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

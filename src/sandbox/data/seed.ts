@@ -44,7 +44,7 @@ export function businessCount(hosts: number): number {
   return Math.min(40, Math.max(3, Math.round(hosts / 100)));
 }
 
-export function seedData(seed: number, hostCount: number): SandboxData {
+export function seedData(seed: number, hostCount: number, bizCount?: number): SandboxData {
   const rnd = randomStream(seed, 'seed');
   const when = () => {
     const created = EPOCH + Math.floor(rnd() * 300 * 86400_000);
@@ -125,7 +125,7 @@ export function seedData(seed: number, hostCount: number): SandboxData {
 
   addBiz(1, '资源池', true);
   addIdleSet(1);
-  const normalCount = businessCount(hostCount);
+  const normalCount = bizCount ?? businessCount(hostCount);
   for (let i = 0; i < normalCount; i++) {
     const bizId = i + 2;
     addBiz(bizId, BIZ_NAMES[i] ?? `biz-${bizId}`, false);

@@ -137,7 +137,7 @@ export function startApprovalWorker(options: ApprovalWorkerOptions): ApprovalWor
           note: 'JOB may or may not have started this job; resolve it (MARK_EXECUTED, MARK_FAILED or RUN_AGAIN)',
         });
       }
-      logger.warn({ approvalId: a.id, err: errorName(error) }, 'approved job refused');
+      logger.warn({ approvalId: a.id, error: errorName(error) }, 'approved job refused');
       return finish(a, 'FAILED', { note: `JOB did not start the job (${String(codeOf(error) ?? 'error')})` });
     }
     return finish(a, 'EXECUTED', { jobId: job.id });

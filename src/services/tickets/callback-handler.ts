@@ -100,7 +100,7 @@ export function createItsmCallbackHandler(options: ItsmCallbackHandlerOptions): 
       results = await sync.settle([sn], 'itsm-callback');
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
-      logger.warn({ sn, err: errorName(error) }, 'ITSM callback not confirmed with ticket_approval_result');
+      logger.warn({ sn, error: errorName(error) }, 'ITSM callback not confirmed with ticket_approval_result');
       return settle('confirm_failed', fail(503, 'the decision could not be confirmed with ITSM'));
     }
     const result = results[0];
@@ -129,7 +129,7 @@ export function createItsmCallbackHandler(options: ItsmCallbackHandlerOptions): 
     try {
       tokenOk = await itsm.verifyToken(token, appContext(serviceAccount, 'itsm-callback-verify'));
     } catch (error) {
-      logger.warn({ sn, err: errorName(error) }, 'ITSM token/verify failed');
+      logger.warn({ sn, error: errorName(error) }, 'ITSM token/verify failed');
       await store.ticketCallbacks.record({ sn, body: raw, tokenOk: null, outcome: 'verify_failed' });
       return fail(503, 'the token could not be verified with ITSM');
     }

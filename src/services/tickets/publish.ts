@@ -16,6 +16,6 @@ export async function publishSafely(
   try {
     await events.publish(topic, payload);
   } catch (error) {
-    logger.warn({ topic, err: errorName(error) }, 'event not published');
+    logger.warn({ topic, error: errorName(error) }, 'event not published');
   }
 }

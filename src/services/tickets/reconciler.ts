@@ -104,7 +104,7 @@ export function startItsmReconciler(options: ItsmReconcilerOptions): ItsmReconci
         report.changed += results.filter((r) => r.changed).length;
       } catch (error) {
         report.failedBatches++;
-        logger.warn({ size: batch.length, err: errorName(error) }, 'ITSM reconcile batch failed');
+        logger.warn({ size: batch.length, error: errorName(error) }, 'ITSM reconcile batch failed');
       }
     }
     if (report.changed > 0 || report.failedBatches > 0) logger.info({ ...report }, 'ITSM reconcile round');

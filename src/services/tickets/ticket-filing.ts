@@ -27,7 +27,8 @@ export interface TicketFilingDeps {
   audit: AuditLog;
   sync: TicketSync;
   /** `${PUBLIC_URL}/callbacks/itsm`. */
-  callbackUrl: string;
+  /** Where ITSM calls back, read at each ticket. */
+  callbackUrl: () => string;
 }
 
 export type FileTicket = (
@@ -58,7 +59,7 @@ export function createTicketFiling(d: TicketFilingDeps): FileTicket {
       return result?.ticket ?? null;
     } catch (error) {
       // The reconcile loop asks ITSM about every open ticket, so this is repaired within a round.
-      logger.warn({ sn, err: errorName(error) }, 'early ITSM callback not applied yet');
+      logger.warn({ sn, error: errorName(error) }, 'early ITSM callback not applied yet');
       return null;
     }
   }
@@ -74,7 +75,7 @@ export function createTicketFiling(d: TicketFilingDeps): FileTicket {
           creator: actor.username,
           title: input.title,
           fields: input.fields,
-          callbackUrl: d.callbackUrl,
+          callbackUrl: d.callbackUrl(),
         },
         actorContext(actor),
       );
@@ -108,7 +109,7 @@ export function createTicketFiling(d: TicketFilingDeps): FileTicket {
         return tx.tickets.get(sn);
       });
     } catch (error) {
-      logger.error({ sn, err: errorName(error) }, 'ITSM created a ticket that could not be stored');
+      logger.error({ sn, error: errorName(error) }, 'ITSM created a ticket that could not be stored');
       ticket = null;
     }
     if (!ticket) {

@@ -30,7 +30,7 @@ export async function refreshTicket(
       itsm.ticketInfo(row.sn, actorContext(actor)),
     ]);
   } catch (error) {
-    logger.warn({ sn: row.sn, err: errorName(error) }, 'ticket not refreshed from ITSM');
+    logger.warn({ sn: row.sn, error: errorName(error) }, 'ticket not refreshed from ITSM');
     return { ...row, live: null };
   }
   let current = row;
@@ -52,7 +52,7 @@ export async function refreshTicket(
         current = result.ticket ?? row;
       }
     } catch (error) {
-      logger.warn({ sn: row.sn, err: errorName(error) }, 'ticket change not stored');
+      logger.warn({ sn: row.sn, error: errorName(error) }, 'ticket change not stored');
     }
   }
   return { ...current, live: { steps: status.steps, operations: status.operations, fields: info.fields } };

@@ -34,8 +34,11 @@ export interface TicketServiceOptions {
   store: Store;
   clients: Pick<Clients, 'itsm'>;
   events: EventBus;
-  /** `PUBLIC_URL`: ITSM calls back at `${publicUrl}/callbacks/itsm`. */
-  publicUrl: string;
+  /**
+   * `PUBLIC_URL`: ITSM calls back at `${publicUrl}/callbacks/itsm`. A function is read at each
+   * ticket, for a server that learns its address only once it listens.
+   */
+  publicUrl: string | (() => string);
   /** bk-graph's own ITSM identity, for confirming decisions (see ItsmServiceAccount). */
   serviceAccount: ItsmServiceAccount;
   /**
@@ -98,7 +101,8 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
   const admins = new Set(options.admins ?? []);
   const audit = options.audit ?? createAuditLog({ store, logger });
   const sync = createTicketSync({ store, itsm, events, logger, serviceAccount });
-  const callbackUrl = `${publicUrl.replace(/\/+$/, '')}/callbacks/itsm`;
+  const callbackUrl = () =>
+    `${(typeof publicUrl === 'function' ? publicUrl() : publicUrl).replace(/\/+$/, '')}/callbacks/itsm`;
 
   const file = createTicketFiling({ store, itsm, events, logger, audit, sync, callbackUrl });
   const refresh = (actor: Actor, row: Ticket) => refreshTicket({ itsm, sync, logger }, actor, row);
