@@ -33,6 +33,7 @@ import {
   type QuerySpec,
 } from './lib/harness';
 import { runOnce } from './lib/measure';
+import { runSetup } from './lib/setups';
 import { measureRefusals } from './lib/refusals';
 import { peakRssMb } from './lib/processes';
 import {
@@ -150,12 +151,18 @@ async function measureAll<R>(
       );
       await control(sandbox.url, '/faults', { latencyMs: options.latencyMs });
       for (const [index, spec] of queries.entries()) {
+        let teardown = (): Promise<void> => Promise.resolve();
         try {
-          runs.push(await measure(spec, index, hosts, world, sandbox.url));
+          // The query's own setup (a finished job to read, say), undone once it is measured.
+          const setup = await runSetup(spec.setup, sandbox.url, world);
+          teardown = setup.teardown;
+          runs.push(await measure({ ...spec, setupValues: setup.values }, index, hosts, world, sandbox.url));
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);
           log(`  ${spec.name}: not measured: ${reason}`);
           skipped.push({ query: spec.name, hosts, reason } satisfies Skipped);
+        } finally {
+          await teardown();
         }
       }
     } finally {

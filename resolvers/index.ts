@@ -7,6 +7,14 @@ import { MeResolver } from './me.resolver';
 import { ModuleResolver } from './module.resolver';
 import { SetResolver } from './set.resolver';
 import { TopoNodeResolver } from './topo-node.resolver';
+import { AuditResolver } from './audit.resolver';
+import { JobHostResultResolver } from './job-host-result.resolver';
+import { JobMutationResolver } from './job-mutation.resolver';
+import { JobPlanResolver } from './job-plan.resolver';
+import { JobSubscriptionResolver } from './job-subscription.resolver';
+import { JobVariableResolver } from './job-variable.resolver';
+import { JobResolver } from './job.resolver';
+import { ScriptResolver } from './script.resolver';
 
 /** Every resolver class of the schema; src/graphql/build-schema.ts is the only importer. */
 export const resolvers: NonEmptyArray<ClassType> = [
@@ -18,4 +26,12 @@ export const resolvers: NonEmptyArray<ClassType> = [
   ModuleResolver,
   TopoNodeResolver,
   AppResolver,
+  JobPlanResolver,
+  JobVariableResolver,
+  ScriptResolver,
+  JobResolver,
+  JobHostResultResolver,
+  JobMutationResolver,
+  JobSubscriptionResolver,
+  AuditResolver,
 ];

@@ -29,6 +29,10 @@ export interface QuerySpec {
   roundTrips: number;
   /** Per critical-path round trip, the APIs whose calls go out together (for the floor replay). */
   waves: string[][];
+  /** A setup of lib/setups.ts to run before the query is derived and measured. */
+  setup?: string;
+  /** What that setup answered, as `setup` in the query's expressions (filled in by the run). */
+  setupValues?: Record<string, unknown>;
 }
 
 export function loadQueries(only: string[] | null): QuerySpec[] {
@@ -37,7 +41,7 @@ export function loadQueries(only: string[] | null): QuerySpec[] {
     .filter((f) => f.endsWith('.graphql'))
     .map((f) => f.replace(/\.graphql$/, ''))
     .filter((n) => only === null || only.includes(n));
-  const order = ['businesses', 'hosts', 'fleet', 'topology', 'host'];
+  const order = ['businesses', 'hosts', 'fleet', 'topology', 'host', 'jobLogs'];
   names.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b));
   return names.map((name) => {
     const spec = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as Omit<
@@ -182,7 +186,7 @@ export interface DerivedQuery {
 
 /** The query's variables and minimum calls, evaluated against the sandbox's data (and logged). */
 export function deriveQuery(spec: QuerySpec, world: World): DerivedQuery {
-  const scope = derivationScope(world);
+  const scope = { ...derivationScope(world), setup: spec.setupValues ?? {} };
   const variables: Record<string, unknown> = {};
   for (const [name, expr] of Object.entries(spec.variables)) variables[name] = evaluate(expr, scope);
   const withVars = { ...scope, ...variables };

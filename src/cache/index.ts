@@ -97,6 +97,8 @@ function ttlSecondsOf(ttl: CacheConfig['ttlSeconds'], kind: CacheKind): number {
       return ttl.app;
     case 'user':
       return ttl.user;
+    case 'jobs':
+      return ttl.job;
   }
 }
 

@@ -2,7 +2,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { KeyvAdapter } from './keyv-adapter';
 
 export type CacheKind =
-  'business' | 'topology' | 'sets' | 'modules' | 'hosts' | 'relations' | 'agent' | 'app' | 'user';
+  | 'business'
+  | 'topology'
+  | 'sets'
+  | 'modules'
+  | 'hosts'
+  | 'relations'
+  | 'agent'
+  | 'app'
+  | 'user'
+  /** Finished JOB executions and their host logs: immutable once JOB says finished. */
+  | 'jobs';
 
 /** Whose view of BlueKing an entry is. */
 export interface CacheScope {

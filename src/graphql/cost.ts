@@ -39,9 +39,25 @@ export const LIST_FAN_OUT: Readonly<Record<string, number>> = {
   // A host sits in one or a few modules (CMDB's host-module relation).
   'Host.sets': 2,
   'Host.modules': 4,
+  // A JOB step runs on its target hosts: hundreds are common.
+  'JobStep.hosts': 500,
+  'Job.steps': 20,
+  'JobPlan.variables': 20,
+  'JobPlan.steps': 20,
   // A connection's item list is multiplied by `first` at the connection itself.
   '*Connection.nodes': 1,
   '*Connection.edges': 1,
+};
+
+/**
+ * Fields that cost an upstream call of their own per parent object, whatever they select: their
+ * weight is added to the parent's cost. A plan's variables and steps come from its detail
+ * (get_job_plan_detail), one call per plan, so `jobPlans(first: 1000) { nodes { steps { id } } }`
+ * costs a thousand calls, not a thousand objects.
+ */
+export const CALL_WEIGHT: Readonly<Record<string, number>> = {
+  'JobPlan.variables': 50,
+  'JobPlan.steps': 50,
 };
 
 /** Fan-out of a list field not named above. */
@@ -71,7 +87,7 @@ export const bkGraphEstimator: ComplexityEstimator = ({ type, field, node, args,
     return (selectsCountOnly(node) ? 1 : first) * (1 + childComplexity);
   }
   const fanOut = isListType(getNullableType(field.type)) ? fanOutOf(type.name, field.name) : 1;
-  return fanOut * (1 + childComplexity);
+  return (CALL_WEIGHT[`${type.name}.${field.name}`] ?? 0) + fanOut * (1 + childComplexity);
 };
 
 /**

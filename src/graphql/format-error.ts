@@ -16,6 +16,8 @@ const SAFE_EXTENSIONS = [
   'found',
   'cost',
   'budget',
+  // OUTCOME_UNKNOWN: the caller's own key, so they can find the write again.
+  'idempotencyKey',
 ] as const;
 
 /** Follows `originalError` down to what was actually thrown (resolver errors arrive wrapped). */

@@ -6,6 +6,10 @@ import type {
   BkSet,
   Business,
   HostRelation,
+  JobHostLog,
+  JobPlan,
+  JobPlanDetail,
+  JobScript,
   Page,
   TopoNode,
 } from '../upstream/domain';
@@ -15,6 +19,10 @@ import { businessByIdLoader, businessPagesLoader, type BusinessPageKey } from '.
 import type { LoaderDeps } from './deps';
 import { hostBizLoader, hostInBizLoader, hostPagesLoader, inBizKey, type HostPageKey } from './host.loaders';
 import { nodeHostsLoader, type NodeHostsKey } from './node-hosts.loader';
+import { jobReads, type JobReads } from './job.loader';
+import { jobHostLogLoader, type JobLogKey } from './job-log.loader';
+import { jobPlanByIdLoader, jobPlanPagesLoader, type JobPlanPageKey } from './job-plan.loader';
+import { jobScriptPagesLoader, type JobScriptPageKey } from './job-script.loader';
 import type { HostRef } from './refs';
 import {
   modulesByBizLoader,
@@ -27,6 +35,10 @@ export type { LoaderDeps } from './deps';
 export type { BusinessPageKey } from './business.loaders';
 export type { HostPageKey, HostQuery } from './host.loaders';
 export type { NodeHostsKey } from './node-hosts.loader';
+export type { JobKey, JobReadOptions, JobReads } from './job.loader';
+export type { JobLogKey } from './job-log.loader';
+export type { JobPlanPageKey } from './job-plan.loader';
+export type { JobScriptPageKey } from './job-script.loader';
 export { DEFAULT_BATCH_LIMITS, type BatchLimits } from '../upstream/limits';
 
 /**
@@ -50,6 +62,14 @@ export { DEFAULT_BATCH_LIMITS, type BatchLimits } from '../upstream/limits';
  * | Module.hosts, TopoNode.hosts              | nodeHosts      | one node: a direct page; many: relationsByBiz     |
  * | (index for nodeHosts)                     | relationsByBiz | find_host_topo_relation, pages of 1000           |
  * | Query.app                                 | appByCode      | PaaS app info, all codes in one call             |
+ * | Query.jobPlans                            | jobPlanPages   | get_job_plan_list per window (≤1000)             |
+ * | Query.jobPlan, JobPlan.variables/steps    | jobPlanById    | get_job_plan_detail per plan (no batch API)      |
+ * | JobVariable.hosts, JobHostResult.host     | hostInBiz      | as above: ≤500 hosts of a business per call      |
+ * | Query.scripts                             | jobScriptPages | get_script_list per window (≤1000)               |
+ * | Query.job, jobUpdated, JobPayload.job     | jobs           | get_job_instance_status once per job (the jobs    |
+ * |                                           |                | service's jobView); finished ones cached         |
+ * | JobHostResult.log                         | jobHostLog     | batch_get_job_instance_ip_log per step, ≤500     |
+ * |                                           |                | hosts per call; finished jobs' logs cached       |
  */
 export interface Loaders {
   businessPages: DataLoader<BusinessPageKey, Page<Business>, string>;
@@ -64,6 +84,11 @@ export interface Loaders {
   relationsByBiz: DataLoader<string, HostRelation[]>;
   nodeHosts: DataLoader<NodeHostsKey, Page<HostRef>, string>;
   appByCode: DataLoader<string, AppInfo | null>;
+  jobPlanPages: DataLoader<JobPlanPageKey, Page<JobPlan>, string>;
+  jobPlanById: DataLoader<string, JobPlanDetail | null>;
+  jobScriptPages: DataLoader<JobScriptPageKey, Page<JobScript>, string>;
+  jobs: JobReads;
+  jobHostLog: DataLoader<JobLogKey, JobHostLog | null, string>;
   /** Businesses whose relation index a parent resolver already asked for (see src/prefetch.ts). */
   prefetchedRelations: Set<string>;
   /**
@@ -101,6 +126,11 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     relationsByBiz,
     nodeHosts: nodeHostsLoader(deps, { hostPages, hostInBiz, relationsByBiz, prefetchedRelations }),
     appByCode: appByCodeLoader(deps),
+    jobPlanPages: jobPlanPagesLoader(deps),
+    jobPlanById: jobPlanByIdLoader(deps),
+    jobScriptPages: jobScriptPagesLoader(deps),
+    jobs: jobReads(deps),
+    jobHostLog: jobHostLogLoader(deps),
     prefetchedRelations,
     startedAgents,
   };

@@ -28,7 +28,9 @@ export const DEFAULT_QUERY = `# Welcome to bk-graph. Press Ctrl+Enter to run the
 
 const BOOT_SCRIPT = `(function () {
   var root = document.getElementById('graphiql');
-  var fetcher = GraphiQL.createFetcher({ url: root.dataset.endpoint });
+  // Subscriptions go over WebSocket (graphql-ws) on the same path; queries and mutations over HTTP.
+  var ws = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + root.dataset.endpoint;
+  var fetcher = GraphiQL.createFetcher({ url: root.dataset.endpoint, subscriptionUrl: ws });
   ReactDOM.createRoot(root).render(
     React.createElement(GraphiQL, {
       fetcher: fetcher,

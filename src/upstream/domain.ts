@@ -253,6 +253,26 @@ export interface JobHostLog {
   fileLogs: JobFileLog[];
 }
 
+/** JOB's script languages (`ScriptTypeEnum`, CONTRACTS.md §4.8); codes JOB adds later become UNKNOWN. */
+export type JobScriptLanguage = 'SHELL' | 'BAT' | 'PERL' | 'PYTHON' | 'POWERSHELL' | 'SQL' | 'UNKNOWN';
+
+/** A business script (业务脚本) as get_script_list lists it. */
+export interface JobScript {
+  /** 32 hex characters. */
+  id: string;
+  businessId: string;
+  name: string;
+  language: JobScriptLanguage;
+  /** JOB's script_language code as answered. */
+  languageCode: number;
+  /** The version `fast_execute_script` with this script's id runs; null when none is online. */
+  onlineVersionId: string | null;
+  creator: string | null;
+  createdAt: Date | null;
+  updatedBy: string | null;
+  updatedAt: Date | null;
+}
+
 // ---- ITSM ----
 
 /** Built-in ticket statuses; services may define others, which pass through as strings. */

@@ -1,9 +1,27 @@
 import { BadUserInputError, UpstreamError } from '../../errors';
-import type { JobHostLog, JobInstance, JobLaunch, JobPlan, JobPlanDetail, Page } from '../domain';
+import type {
+  JobHostLog,
+  JobInstance,
+  JobLaunch,
+  JobPlan,
+  JobPlanDetail,
+  JobScript,
+  JobScriptLanguage,
+  Page,
+} from '../domain';
 import { wireId, wireIds } from '../ids';
 import { chunk, mapBounded } from '../mapping';
 import type { ApiSpec, CallContext, UpstreamAnswer, UpstreamCaller } from '../types';
-import { toBatchLogs, toHostLog, toJobInstance, toJobLaunch, toJobPlan, toJobPlanDetail } from './map';
+import {
+  scriptLanguageCode,
+  toBatchLogs,
+  toHostLog,
+  toJobInstance,
+  toJobLaunch,
+  toJobPlan,
+  toJobPlanDetail,
+  toJobScript,
+} from './map';
 import { JOB_LIMITS, jobSpecs } from './specs';
 import type {
   WireBatchLogs,
@@ -12,6 +30,7 @@ import type {
   WireJobPlanDetail,
   WireJobPlanList,
   WireJobStatus,
+  WireScriptList,
 } from './wire';
 
 export type ScriptLanguage = 'SHELL' | 'BAT' | 'PERL' | 'PYTHON' | 'POWERSHELL';
@@ -78,6 +97,11 @@ export interface JobClient {
     ctx: CallContext,
   ): Promise<Page<JobPlan>>;
   planDetail(args: { bizId: string; planId: string }, ctx: CallContext): Promise<JobPlanDetail>;
+  /** get_script_list: a business's scripts, `name` fuzzy, `language` absent for all. */
+  scriptList(
+    args: { bizId: string; name?: string; language?: JobScriptLanguage; start: number; limit: number },
+    ctx: CallContext,
+  ): Promise<Page<JobScript>>;
   executeJobPlan(args: ExecuteJobPlanArgs, ctx: CallContext): Promise<JobLaunch>;
   fastExecuteScript(args: FastExecuteScriptArgs, ctx: CallContext): Promise<JobLaunch>;
   /** execute_job_plan, answering JOB's request id too. Never retried (one call, one run). */
@@ -208,6 +232,27 @@ export function createJobClient(caller: UpstreamCaller, options: JobClientOption
         ctx,
       );
       return toJobPlanDetail(data);
+    },
+
+    async scriptList(args, ctx) {
+      if (args.limit > JOB_LIMITS.scriptPage)
+        throw new BadUserInputError(`limit must be at most ${JOB_LIMITS.scriptPage}`, 'limit');
+      const language = args.language === undefined ? undefined : scriptLanguageCode(args.language);
+      if (language === null) throw new BadUserInputError('not a JOB script language', 'language');
+      const data = await caller.call<WireScriptList>(
+        jobSpecs.getScriptList,
+        {
+          query: {
+            ...scope(args.bizId),
+            name: args.name,
+            script_language: language,
+            start: args.start,
+            length: args.limit,
+          },
+        },
+        ctx,
+      );
+      return { count: data.total, items: (data.data ?? []).map((w) => toJobScript(w, args.bizId)) };
     },
 
     startJobPlan,

@@ -7,6 +7,8 @@ import type {
   JobLaunch,
   JobPlan,
   JobPlanDetail,
+  JobScript,
+  JobScriptLanguage,
   JobStatus,
   JobStepType,
   JobVariableType,
@@ -22,6 +24,7 @@ import type {
   WireJobPlan,
   WireJobPlanDetail,
   WireJobStatus,
+  WireScript,
 } from './wire';
 
 /** JOB `RunStatusEnum` (CONTRACTS.md §4.3); 12 is documented for steps but absent from the enum. */
@@ -222,4 +225,38 @@ export function toHostLog(w: WireHostLog, logType?: number): JobHostLog {
 export function toBatchLogs(w: WireBatchLogs): JobHostLog[] {
   const rows = w.log_type === 2 ? (w.file_task_logs ?? []) : (w.script_task_logs ?? []);
   return rows.map((r) => toHostLog(r, w.log_type));
+}
+
+/** JOB `ScriptTypeEnum` (CONTRACTS.md §4.8). */
+const scriptLanguageByCode: Record<number, JobScriptLanguage> = {
+  1: 'SHELL',
+  2: 'BAT',
+  3: 'PERL',
+  4: 'PYTHON',
+  5: 'POWERSHELL',
+  6: 'SQL',
+};
+
+export const scriptLanguageName = (code: number | undefined): JobScriptLanguage =>
+  scriptLanguageByCode[code ?? 0] ?? 'UNKNOWN';
+
+/** The inverse, for get_script_list's `script_language` filter. */
+export function scriptLanguageCode(name: JobScriptLanguage): number | null {
+  const hit = Object.entries(scriptLanguageByCode).find(([, n]) => n === name);
+  return hit ? Number(hit[0]) : null;
+}
+
+export function toJobScript(w: WireScript, businessId: string): JobScript {
+  return {
+    id: idOf(w.id),
+    businessId: w.bk_scope_id ?? businessId,
+    name: w.name ?? '',
+    language: scriptLanguageName(w.script_language),
+    languageCode: w.script_language ?? 0,
+    onlineVersionId: idOrNull(w.online_script_version_id),
+    creator: textOrNull(w.creator),
+    createdAt: dateFromMillis(w.create_time),
+    updatedBy: textOrNull(w.last_modify_user),
+    updatedAt: dateFromMillis(w.last_modify_time),
+  };
 }

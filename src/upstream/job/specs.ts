@@ -40,6 +40,7 @@ export const jobSpecs = {
   getJobInstanceIpLog: jobSpec('get_job_instance_ip_log', 'GET'),
   getJobPlanList: jobSpec('get_job_plan_list', 'GET'),
   getJobPlanDetail: jobSpec('get_job_plan_detail', 'GET'),
+  getScriptList: jobSpec('get_script_list', 'GET'),
   // App mode, for work done on a user's behalf without their credentials (approved jobs, polling).
   systemExecuteJobPlan: jobSystemSpec('execute_job_plan', 'POST', false),
   systemFastExecuteScript: jobSystemSpec('fast_execute_script', 'POST', false),
@@ -51,6 +52,8 @@ export const JOB_LIMITS = {
   hostLogsPerCall: 500,
   /** get_job_plan_list `length` maximum. */
   planPage: 1000,
+  /** get_script_list `length` maximum (CONTRACTS.md §4.8). */
+  scriptPage: 1000,
   /** fast_execute_script `script_param`, plain text before base64 (CONTRACTS.md §4.2). */
   scriptParamBytes: 64 * 1024,
   /** The same when `is_param_sensitive` (JOB encrypts it, which grows it). */

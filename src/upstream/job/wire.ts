@@ -117,3 +117,25 @@ export interface WireBatchLogs {
   script_task_logs?: WireHostLog[] | null;
   file_task_logs?: WireHostLog[] | null;
 }
+
+export interface WireScript {
+  /** 32 hex characters. */
+  id: string;
+  bk_scope_type?: string;
+  bk_scope_id?: string;
+  name?: string;
+  /** 1 shell, 2 bat, 3 perl, 4 python, 5 powershell, 6 sql. */
+  script_language?: number;
+  online_script_version_id?: number | null;
+  creator?: string;
+  create_time?: number;
+  last_modify_user?: string;
+  last_modify_time?: number;
+}
+
+export interface WireScriptList {
+  start: number;
+  length: number;
+  total: number;
+  data: WireScript[] | null;
+}
