@@ -155,6 +155,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
     limits: config.queryLimits,
     logger,
     plugins: [fastifyApolloDrainPlugin(app)],
+    onCompiled: metrics.onOperationCompiled,
   });
   registerGraphqlRoute(app, apollo, async (request: FastifyRequest) => {
     try {

@@ -292,6 +292,63 @@ describe('host lists that share hosts', () => {
   });
 });
 
+describe('the order of upstream calls', () => {
+  interface Journaled {
+    api: string;
+    receivedMs: number;
+    answeredMs: number | null;
+  }
+  /** The sandbox's journal of one query's calls, each upstream call answering after `latencyMs`. */
+  async function journalOf(query: string, variables: Record<string, unknown>): Promise<Journaled[]> {
+    await server.faults({ latencyMs: 40 });
+    try {
+      await server.resetStats();
+      const { body } = await server.graphql(query, variables, NO_CACHE);
+      expect(body.errors).toBeUndefined();
+      const { requests } = (await (await fetch(`${server.sandboxUrl}/_sandbox/requests`)).json()) as {
+        requests: Journaled[];
+      };
+      return requests.filter((r) => r.api !== 'cmdb.resource_watch');
+    } finally {
+      await server.faults({});
+    }
+  }
+  const first = (calls: Journaled[], api: string): Journaled => {
+    const call = calls.find((c) => c.api === api);
+    if (!call) throw new Error(`no ${api} in ${calls.map((c) => c.api).join(', ')}`);
+    return call;
+  };
+
+  it("asks CMDB for business(id)'s hosts before search_business has answered (the look-ahead)", async () => {
+    const [biz] = await normalBusinesses();
+    const calls = await journalOf(
+      'query($biz: ID!) { business(id: $biz) { name hosts(first: 50) { nodes { id } } } }',
+      {
+        biz: String(biz!.bk_biz_id),
+      },
+    );
+    const search = first(calls, 'cmdb.search_business');
+    const hosts = first(calls, 'cmdb.list_biz_hosts');
+    expect(search.answeredMs).not.toBeNull();
+    expect(hosts.receivedMs).toBeLessThan(search.answeredMs!);
+  });
+
+  it("sends a host page's agents to GSE before the hosts' own fields ask CMDB anything (the agent hand-off)", async () => {
+    const [biz] = await normalBusinesses();
+    // `sets { modules }` is selected before `agent`: a resolver-driven agent batch would be
+    // dispatched after the modules one; the page loader's own batch goes out before either.
+    const calls = await journalOf(
+      'query($biz: ID!) { business(id: $biz) { hosts(first: 50) { nodes { sets { modules { name } } agent { status } } } } }',
+      { biz: String(biz!.bk_biz_id) },
+    );
+    const page = first(calls, 'cmdb.list_biz_hosts_topo');
+    const gse = first(calls, 'gse.list_agent_state');
+    const modules = first(calls, 'cmdb.search_module');
+    expect(gse.receivedMs).toBeGreaterThanOrEqual(page.answeredMs!);
+    expect(calls.indexOf(gse)).toBeLessThan(calls.indexOf(modules));
+  });
+});
+
 describe('the canonical `topology` query', () => {
   it('counts the hosts of every module from one read of the business relations', async () => {
     const [biz] = await normalBusinesses();

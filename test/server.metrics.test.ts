@@ -59,3 +59,20 @@ test('labels hold route templates and API names only: no ids, tokens or URLs', a
   expect(text).not.toMatch(/route="[^"]*\?/);
   expect(sample(text, 'bk_graph_http_requests_total', { route: '/healthz' })).toBeGreaterThan(0);
 });
+
+test('compiles each GraphQL operation once: repeats of a query text run the compiled form', async () => {
+  const compiled = (text: string) => {
+    const line = text.split('\n').find((l) => l.startsWith('bk_graph_operations_compiled_total '));
+    return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+  };
+  const before = compiled((await scrape()).text);
+  expect(before).toBeDefined();
+  const query = '{ businesses(first: 2) { nodes { id name } } }';
+  for (let i = 0; i < 3; i++) {
+    const { body } = await server.graphql(query, {}, { 'cache-control': 'no-cache' });
+    expect(body.errors).toBeUndefined();
+  }
+  expect(compiled((await scrape()).text)).toBe(before! + 1);
+  await server.graphql('{ businesses(first: 4) { totalCount } }'); // a text no other test sends
+  expect(compiled((await scrape()).text)).toBe(before! + 2);
+});

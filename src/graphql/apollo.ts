@@ -20,6 +20,8 @@ export interface ApolloOptions {
   logger: Logger;
   /** Plugins of the HTTP integration (Fastify's drain plugin). */
   plugins?: ApolloServerPlugin<GraphQLContext>[];
+  /** Called once per operation compiled by graphql-jit (a metric). */
+  onCompiled?: () => void;
 }
 
 /**
@@ -32,11 +34,12 @@ export async function createApollo({
   limits,
   logger,
   plugins = [],
+  onCompiled,
 }: ApolloOptions): Promise<ApolloServer<GraphQLContext>> {
   const apollo = new ApolloServer<GraphQLContext>({
     // The schema is served through a static "gateway" only to run operations with graphql-jit
     // (see jit-executor.ts); parsing, validation, plugins and error formatting stay Apollo's.
-    gateway: jitGateway(schema),
+    gateway: jitGateway(schema, onCompiled),
     introspection: true,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,

@@ -15,6 +15,8 @@ export interface Metrics {
   readonly registry: Registry;
   /** For the upstream caller's `onCall`: one observation per attempt. */
   onUpstreamCall(event: UpstreamCallEvent): void;
+  /** For the GraphQL executor: an operation was compiled (repeats of it run compiled). */
+  onOperationCompiled(): void;
 }
 
 const CIRCUIT_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
@@ -62,8 +64,14 @@ export function createMetrics(sources: MetricsSources): Metrics {
       for (const [event, value] of Object.entries(stats)) this.set({ event }, value);
     },
   });
+  const compiled = new Counter({
+    name: 'bk_graph_operations_compiled_total',
+    help: 'GraphQL operations compiled by graphql-jit; repeats of a query text run compiled.',
+    registers: [registry],
+  });
   return {
     registry,
+    onOperationCompiled: () => compiled.inc(),
     onUpstreamCall(e) {
       upstreamCalls.inc({ system: e.system, api: e.api, transport: e.transport, outcome: e.outcome });
       upstreamSeconds.observe({ system: e.system, api: e.api }, e.durationMs / 1000);

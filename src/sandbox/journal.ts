@@ -15,6 +15,13 @@ export interface JournalEntry {
   path: string;
   /** The raw body (credential fields masked), or null when there was none. */
   body: string | null;
+  /**
+   * When the request arrived and when its answer was written, in ms since the sandbox started
+   * (null while it is being answered): tests read the order of calls from these, e.g. that one
+   * call went out before another had answered.
+   */
+  receivedMs: number;
+  answeredMs: number | null;
 }
 
 /** ESB credential fields that are secrets (CONTRACTS.md, ESB auth): masked wherever they appear. */
@@ -65,7 +72,8 @@ export class RequestJournal {
     private readonly maxBodyBytes = 8 * 1024 * 1024,
   ) {}
 
-  record(entry: JournalEntry): void {
+  /** Keeps `entry` (masked) and returns the kept record, for its `answeredMs` to be set later. */
+  record(entry: JournalEntry): JournalEntry {
     const safe = { ...entry, path: maskQuery(entry.path), body: entry.body && maskBody(entry.body) };
     this.entries.push(safe);
     this.bodyBytes += safe.body?.length ?? 0;
@@ -81,6 +89,7 @@ export class RequestJournal {
       this.entries = this.entries.slice(drop);
       this.dropped += drop;
     }
+    return safe;
   }
 
   snapshot(): { requests: JournalEntry[]; dropped: number } {

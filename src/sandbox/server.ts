@@ -59,6 +59,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const router = new ApiRouter(modules.flatMap((m) => m.apis));
   const controlRouter = new ControlRouter(modules.flatMap((m) => m.controlRoutes ?? []));
   const stats = new CallStats();
+  const startedAt = performance.now();
+  const sinceStart = (t: number) => Math.round((t - startedAt) * 100) / 100;
   const journal = new RequestJournal();
   const limiter = new RateLimiter();
   const faultRandom = randomStream(opts.seed, 'faults');
@@ -158,13 +160,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return;
     }
 
-    journal.record({
+    const entry = journal.record({
       api: apiKey,
       transport,
       method,
       path: url.pathname + url.search,
       body: raw.length > 0 ? raw.toString('utf8') : null,
+      receivedMs: sinceStart(arrivedAt),
+      answeredMs: null,
     });
+    res.once('finish', () => (entry.answeredMs = sinceStart(performance.now())));
     const query = Object.fromEntries(url.searchParams);
     const parsed = method === 'POST' ? parseJsonObject(raw) : { ok: true as const, value: {} };
     const body: Record<string, unknown> = method === 'POST' ? (parsed.ok ? parsed.value : {}) : { ...query };

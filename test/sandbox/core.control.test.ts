@@ -27,7 +27,10 @@ describe('request journal', () => {
     await bkFetch(sb.url, BIZ_SEARCH, { body: {} });
     const res = await fetch(`${sb.url}/_sandbox/requests`);
     expect(res.status).toBe(200);
-    const journal = (await res.json()) as { requests: Record<string, unknown>[]; dropped: number };
+    const journal = (await res.json()) as {
+      requests: { receivedMs: number; answeredMs: number }[];
+      dropped: number;
+    };
     expect(journal).toEqual({
       requests: [
         {
@@ -36,11 +39,25 @@ describe('request journal', () => {
           method: 'POST',
           path: HOSTS(2),
           body: JSON.stringify(body),
+          receivedMs: expect.any(Number),
+          answeredMs: expect.any(Number),
         },
-        { api: 'cmdb.search_business', transport: 'apigw', method: 'POST', path: BIZ_SEARCH, body: '{}' },
+        {
+          api: 'cmdb.search_business',
+          transport: 'apigw',
+          method: 'POST',
+          path: BIZ_SEARCH,
+          body: '{}',
+          receivedMs: expect.any(Number),
+          answeredMs: expect.any(Number),
+        },
       ],
       dropped: 0,
     });
+    // Sequential calls: each answered after it arrived, the second arriving after the first answered.
+    const [first, second] = journal.requests;
+    expect(first!.answeredMs).toBeGreaterThanOrEqual(first!.receivedMs);
+    expect(second!.receivedMs).toBeGreaterThanOrEqual(first!.answeredMs);
   });
 
   test('keeps no credentials: ESB secrets in query strings and bodies are masked', async () => {
@@ -71,6 +88,8 @@ describe('request journal', () => {
       method: 'POST',
       path: `/p/${n}`,
       body,
+      receivedMs: n,
+      answeredMs: null,
     });
     for (let n = 1; n <= 5; n++) journal.record(call(n, null));
     expect(journal.snapshot().requests.map((r) => r.path)).toEqual(['/p/3', '/p/4', '/p/5']);
