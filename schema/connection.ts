@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import type { ClassType } from 'type-graphql';
 import { PageInfo } from './page-info.type';
 
-/** The plain shape every connection resolver returns (see src/pagination.ts `toConnection`). */
+/** The plain shape every connection resolver returns (see src/graph/connection.ts `toConnection`). */
 export interface ConnectionShape<T> {
   edges: { cursor: string; node: T }[];
   nodes: T[];

@@ -89,12 +89,12 @@ export interface Loaders {
   jobScriptPages: DataLoader<JobScriptPageKey, Page<JobScript>, string>;
   jobs: JobReads;
   jobHostLog: DataLoader<JobLogKey, JobHostLog | null, string>;
-  /** Businesses whose relation index a parent resolver already asked for (see src/prefetch.ts). */
+  /** Businesses whose relation index a parent resolver already asked for (see src/graph/business-prefetch.ts). */
   prefetchedRelations: Set<string>;
   /**
    * Agent states the host page loader asked GSE for as soon as its pages were in, by host id, so
    * `Host.agent` answers from them (without a promise per host once GSE has answered; see
-   * src/agents.ts). Per request, never shared.
+   * src/graph/started-agent.ts). Per request, never shared.
    */
   startedAgents: StartedAgents;
 }
