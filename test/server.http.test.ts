@@ -1,4 +1,5 @@
 import { startTestServer, foregroundCalls } from './helpers/server';
+import { sandboxExecutions } from './jobs.helpers';
 import type { TestServer } from './helpers/server';
 
 describe('the HTTP front door', () => {
@@ -84,9 +85,17 @@ describe('the HTTP front door', () => {
     expect(await res.json()).toEqual({ data: { me: { username: 'admin' } } });
   });
 
-  test('a mutation is never run over GET', async () => {
-    const res = await fetch(`${server.url}/graphql?query=${encodeURIComponent('mutation { __typename }')}`);
+  test('a mutation sent over GET answers 405 with Allow: POST and never reaches JOB', async () => {
+    const plans = await server.graphql('{ jobPlans(businessId: "2", first: 1) { nodes { id } } }');
+    const planId = (plans.body.data as { jobPlans: { nodes: { id: string }[] } }).jobPlans.nodes[0]!.id;
+    const before = await sandboxExecutions(server.sandboxUrl);
+    await server.resetStats();
+    const mutation = `mutation { executeJobPlan(input: { businessId: "2", planId: "${planId}" }) { job { id } } }`;
+    const res = await fetch(`${server.url}/graphql?query=${encodeURIComponent(mutation)}`);
     expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toContain('POST');
+    expect((await server.stats()).calls['job.execute_job_plan']).toBeUndefined();
+    expect((await sandboxExecutions(server.sandboxUrl)).execute_job_plan).toBe(before.execute_job_plan);
   });
 
   test('/_sandbox/* is passed through to the embedded sandbox', async () => {
