@@ -117,7 +117,6 @@ export function createCache(
     store,
     ttlMs: (kind) => ttlSecondsOf(config.cache.ttlSeconds, kind) * 1000,
     inflight: new Map(),
-    lastInflightAt: new Map(),
     counters: { hits: 0, misses: 0, loads: 0, joined: 0, invalidations: 0 },
   };
   const kvKey = (key: string) => `kv:${key}`;
