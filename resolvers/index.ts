@@ -15,6 +15,13 @@ import { JobSubscriptionResolver } from './job-subscription.resolver';
 import { JobVariableResolver } from './job-variable.resolver';
 import { JobResolver } from './job.resolver';
 import { ScriptResolver } from './script.resolver';
+import { ApprovalMutationResolver } from './approval-mutation.resolver';
+import { ApprovalSubscriptionResolver } from './approval-subscription.resolver';
+import { ApprovalResolver } from './approval.resolver';
+import { ItsmServiceResolver } from './itsm-service.resolver';
+import { TicketMutationResolver } from './ticket-mutation.resolver';
+import { TicketSubscriptionResolver } from './ticket-subscription.resolver';
+import { TicketResolver } from './ticket.resolver';
 
 /** Every resolver class of the schema; src/graphql/build-schema.ts is the only importer. */
 export const resolvers: NonEmptyArray<ClassType> = [
@@ -34,4 +41,11 @@ export const resolvers: NonEmptyArray<ClassType> = [
   JobMutationResolver,
   JobSubscriptionResolver,
   AuditResolver,
+  ItsmServiceResolver,
+  TicketResolver,
+  TicketMutationResolver,
+  TicketSubscriptionResolver,
+  ApprovalResolver,
+  ApprovalMutationResolver,
+  ApprovalSubscriptionResolver,
 ];

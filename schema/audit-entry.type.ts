@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 
 @ObjectType('AuditEntry', {
@@ -38,4 +38,11 @@ export class AuditEntry {
     description: '`ok`, `unknown` (the upstream outcome cannot be known) or `failed: <CODE>`.',
   })
   outcome!: string;
+
+  @Field(() => JSONObjectResolver, {
+    nullable: true,
+    description:
+      "Small, secret-free facts of the entry: ids (a ticket's sn, an approval's, JOB's instance), the upstream's error code, an operator's decision with its note and the states it moved between, bk-graph's request id.",
+  })
+  detail!: Record<string, unknown> | null;
 }

@@ -44,6 +44,12 @@ export const LIST_FAN_OUT: Readonly<Record<string, number>> = {
   'Job.steps': 20,
   'JobPlan.variables': 20,
   'JobPlan.steps': 20,
+  // An ITSM ticket waits at one or a few steps at a time, each offering a few operations; a
+  // service's form has tens of fields.
+  'Ticket.steps': 5,
+  'Ticket.operations': 4,
+  'Ticket.fields': 50,
+  'TicketStep.operations': 5,
   // A connection's item list is multiplied by `first` at the connection itself.
   '*Connection.nodes': 1,
   '*Connection.edges': 1,
@@ -53,11 +59,19 @@ export const LIST_FAN_OUT: Readonly<Record<string, number>> = {
  * Fields that cost an upstream call of their own per parent object, whatever they select: their
  * weight is added to the parent's cost. A plan's variables and steps come from its detail
  * (get_job_plan_detail), one call per plan, so `jobPlans(first: 1000) { nodes { steps { id } } }`
- * costs a thousand calls, not a thousand objects.
+ * costs a thousand calls, not a thousand objects; likewise a listed ticket's live view and an
+ * approval's job.
  */
 export const CALL_WEIGHT: Readonly<Record<string, number>> = {
   'JobPlan.variables': 50,
   'JobPlan.steps': 50,
+  // A stored ticket's live view is ITSM's get_ticket_status and get_ticket_info, read per ticket
+  // (`ticket(sn)` has read it already; a listed ticket reads it when one of these is selected).
+  'Ticket.steps': 50,
+  'Ticket.operations': 50,
+  'Ticket.fields': 50,
+  // An approval's job is a JOB status read per approval.
+  'Approval.job': 50,
 };
 
 /** Fan-out of a list field not named above. */
