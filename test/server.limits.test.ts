@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { foregroundCalls, startTestServer } from './helpers/server';
 import type { TestServer } from './helpers/server';
 
@@ -87,6 +88,23 @@ describe('limits checked before anything runs', () => {
     expect(status).toBe(400);
     expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
     expect(body.errors?.[0]?.message).toMatch(/more tha[nt] 2000 tokens/);
+  });
+
+  test('the full introspection query Apollo Client and urql send is answered, never priced as data', async () => {
+    // Its cost grows with the schema (types × fields × ofType nesting), not with BlueKing's data.
+    const { body } = await server.graphql(
+      getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }),
+    );
+    expect(body.errors).toBeUndefined();
+    const { __schema } = body.data as { __schema: { types: { name: string }[] } };
+    expect(__schema.types.map((t) => t.name)).toEqual(expect.arrayContaining(['Approval', 'Ticket', 'Host']));
+  });
+
+  test('an introspection field beside data is free, while the data in it still counts', async () => {
+    const { body } = await server.graphql(
+      `{ __schema { types { name fields { name } } } ${COST_BOMB.slice(1, -1)} }`,
+    );
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX' });
   });
 
   test('the canonical queries stay within every limit', async () => {

@@ -1,6 +1,7 @@
 import {
   getNamedType,
   getNullableType,
+  isIntrospectionType,
   isLeafType,
   isListType,
   type DocumentNode,
@@ -94,6 +95,9 @@ function selectsCountOnly(node: FieldNode): boolean {
 }
 
 export const bkGraphEstimator: ComplexityEstimator = ({ type, field, node, args, childComplexity }) => {
+  // Introspection reads the schema in memory: its size is the schema's, bounded by the depth and
+  // token limits, and costs no upstream call (clients send the full query at start-up).
+  if (field.name.startsWith('__') || isIntrospectionType(type)) return 0;
   const named = getNamedType(field.type);
   if (isLeafType(named)) return 0;
   if (named.name.endsWith('Connection')) {
