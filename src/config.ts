@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 import {
@@ -138,6 +139,14 @@ const EnvModel = SandboxModel.extend({
   ITSM_SERVICE_USERNAME: z.preprocess(emptyAsUndefined, z.string().max(64).default('admin')),
   ITSM_SERVICE_ACCESS_TOKEN: optionalString,
   WATCH_USERNAME: z.preprocess(emptyAsUndefined, z.string().max(64).default('admin')),
+  STORE_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .min(32, 'must be at least 32 characters')
+      .max(1024, 'must be at most 1024 characters')
+      .optional(),
+  ),
 });
 
 /** What a GraphQL document may ask for before anything runs (see src/graphql/limits.ts). */
@@ -292,6 +301,11 @@ export interface Config {
   batchLimits: BatchLimits;
   watch: WatchConfig;
   services: ServicesSettings;
+  /**
+   * 32 bytes: the key of the secrets the store keeps encrypted (an approval's password variables),
+   * derived from STORE_SECRET, else from the app secret (BK_APP_SECRET; the sandbox's in sandbox mode).
+   */
+  storeKey: Buffer;
 }
 
 export { ConfigError };
@@ -319,6 +333,14 @@ function sandboxFrom(e: z.infer<typeof SandboxModel>): SandboxConfig {
   };
 }
 
+/**
+ * HKDF-SHA256 of a secret into the 32-byte store key. STORE_SECRET goes through it too, so any
+ * text of 32 characters or more makes a well-formed key, and the same text always the same key.
+ */
+function storeKeyOf(secret: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, 'bk-graph', 'bk-graph store key v1', 32));
+}
+
 /** Parses the whole configuration; throws one ConfigError listing every problem. */
 export function loadConfig(env: Env): Config {
   const parsed = EnvModel.safeParse(env);
@@ -342,6 +364,7 @@ export function loadConfig(env: Env): Config {
     if (!e.BK_APP_SECRET) problems.push('BK_APP_SECRET: required when an upstream BlueKing is configured');
   }
   if (problems.length) throw new ConfigError([...new Set(problems)]);
+  const appSecret = sandboxMode ? e.SANDBOX_APP_SECRET : (e.BK_APP_SECRET ?? '');
 
   return {
     port: e.PORT,
@@ -357,7 +380,7 @@ export function loadConfig(env: Env): Config {
       transports,
       gseVersion: e.BK_GSE_VERSION === '1' ? 1 : 2,
       appCode: sandboxMode ? e.SANDBOX_APP_CODE : (e.BK_APP_CODE ?? ''),
-      appSecret: sandboxMode ? e.SANDBOX_APP_SECRET : (e.BK_APP_SECRET ?? ''),
+      appSecret,
       tenantId: e.BK_TENANT_ID ?? null,
       supplierAccount: e.BK_SUPPLIER_ACCOUNT,
       timeoutMs: e.BK_UPSTREAM_TIMEOUT_MS,
@@ -410,6 +433,7 @@ export function loadConfig(env: Env): Config {
       reconcileIntervalMs: e.RECONCILE_INTERVAL_S * 1000,
     },
     batchLimits: e.BK_BATCH_LIMITS,
+    storeKey: storeKeyOf(e.STORE_SECRET ?? appSecret),
   };
 }
 

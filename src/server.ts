@@ -131,6 +131,7 @@ export async function createServer(config: Config, deps: ServerDeps = {}): Promi
           : {}),
       },
       reconcileIntervalMs: config.services.reconcileIntervalMs,
+      storeKey: config.storeKey,
     },
   });
   const watcher =

@@ -5,6 +5,7 @@ import type { Clients } from '../upstream/clients';
 import type { Credentials } from '../upstream/credentials';
 import {
   createApprovalService,
+  createSecretBox,
   startApprovalWorker,
   type ApprovalService,
   type ApprovalWorker,
@@ -51,6 +52,8 @@ export interface ServicesConfig {
   serviceAccount: { username: string; credentials?: Credentials };
   /** Time between reconcile rounds (RECONCILE_INTERVAL_S). */
   reconcileIntervalMs: number;
+  /** The key of the secrets kept encrypted in the store (Config.storeKey). */
+  storeKey: Buffer;
 }
 
 export interface ServicesDeps {
@@ -78,6 +81,7 @@ export function createServices({
   const jobs = createJobService({ store, clients, events, publicUrl, logger, audit });
   const jobPoller = startJobPoller({ store, clients, events, logger, holder });
   const { serviceAccount, admins } = config;
+  const secrets = createSecretBox(config.storeKey);
   const tickets = createTicketService({
     store,
     clients,
@@ -97,6 +101,7 @@ export function createServices({
     admins,
     audit,
     logger,
+    secrets,
   });
   const itsmCallback = createItsmCallbackHandler({
     store,
@@ -116,7 +121,14 @@ export function createServices({
     intervalMs: config.reconcileIntervalMs,
     sync: tickets.sync,
   });
-  const worker: ApprovalWorker = startApprovalWorker({ store, events, launcher: jobs, logger, holder });
+  const worker: ApprovalWorker = startApprovalWorker({
+    store,
+    events,
+    launcher: jobs,
+    logger,
+    holder,
+    secrets,
+  });
   return {
     store,
     events,

@@ -12,6 +12,11 @@ export interface Approval {
   bizId: string;
   planId: string;
   variables: unknown;
+  /**
+   * Ciphertext of the secret values `variables` leaves out (its PASSWORD variables'); only the
+   * approvals worker opens it. Null when there is none, or once erased.
+   */
+  secrets: string | null;
   serviceId: string;
   reason: string;
   createdBy: string;
@@ -35,6 +40,8 @@ export interface NewApproval {
   bizId: string;
   planId: string;
   variables?: unknown;
+  /** @default null */
+  secrets?: string | null;
   serviceId: string;
   reason: string;
   createdBy: string;
@@ -45,6 +52,8 @@ export interface ApprovalPatch {
   jobId?: string | null;
   note?: string | null;
   decidedBy?: string | null;
+  /** Erases `secrets` in the same update (the approval will not run again). */
+  eraseSecrets?: boolean;
 }
 
 export interface ApprovalListArgs extends PageArgs {
@@ -61,6 +70,7 @@ function toApproval(row: Selectable<ApprovalsTable>): Approval {
     bizId: row.biz_id,
     planId: row.plan_id,
     variables: row.variables,
+    secrets: row.secrets,
     serviceId: row.service_id,
     reason: row.reason,
     createdBy: row.created_by,
@@ -91,6 +101,7 @@ export function approvalsRepo(db: Kysely<Database>) {
           biz_id: approval.bizId,
           plan_id: approval.planId,
           variables: toJson(approval.variables),
+          secrets: approval.secrets ?? null,
           service_id: approval.serviceId,
           reason: approval.reason,
           created_by: approval.createdBy,
@@ -137,12 +148,28 @@ export function approvalsRepo(db: Kysely<Database>) {
           ...(patch.jobId !== undefined && { job_id: patch.jobId }),
           ...(patch.note !== undefined && { note: patch.note }),
           ...(patch.decidedBy !== undefined && { decided_by: patch.decidedBy }),
+          ...(patch.eraseSecrets && { secrets: null }),
         }))
         .where('id', '=', id)
         .where('state', 'in', from)
         .returningAll()
         .executeTakeFirst();
       return row ? toApproval(row) : null;
+    },
+
+    /**
+     * Erases the secrets of approvals in `state` unchanged for `olderThanMs` (the database's clock);
+     * resolves to how many were erased.
+     */
+    async eraseStaleSecrets(state: ApprovalState, olderThanMs: number): Promise<number> {
+      const r = await db
+        .updateTable('approvals')
+        .set({ secrets: null })
+        .where('state', '=', state)
+        .where('secrets', 'is not', null)
+        .where('updated_at', '<', sql<Date>`now() - ${olderThanMs}::float8 * interval '1 millisecond'`)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
     },
 
     /** Newest first. */

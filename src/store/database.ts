@@ -122,6 +122,8 @@ export interface ApprovalsTable {
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: CreatedAt;
+  /** Ciphertext of the run's PASSWORD variable values (0002-approval-secrets); null once erased. */
+  secrets: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface JobOutboxTable {
@@ -140,7 +142,7 @@ export interface LeasesTable {
   expires_at: Timestamp;
 }
 
-/** Kysely's view of the tables of migration 0001-initial. */
+/** Kysely's view of the tables, as of the last migration (migrations/index.ts). */
 export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   jobs: JobsTable;

@@ -1,8 +1,8 @@
 import { ITSM_APP_CODE, ITSM_SECRET } from '../../src/sandbox/apis/itsm/handlers';
 import { createToken } from '../../src/sandbox/apis/itsm/token';
 import { systemActor } from '../../src/services/actor';
-import { runKey } from '../../src/services/approvals';
-import { executionHash, identityOf, validateExecution, type JobVariableInput } from '../../src/services/jobs';
+import { openVariables, runKey } from '../../src/services/approvals';
+import { executionHash, identityOf, validateExecution } from '../../src/services/jobs';
 import type { Approval } from '../../src/store';
 import type { JobPlanDetail } from '../../src/upstream/domain';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox';
@@ -16,6 +16,7 @@ import {
   executions,
   reject,
   startWorld,
+  TEST_SECRETS,
   type World,
 } from './tickets.harness';
 
@@ -199,7 +200,7 @@ describe('a worker that dies between approval and execution', () => {
       kind: 'plan',
       bizId: ap.bizId,
       planId: ap.planId,
-      variables: ap.variables as JobVariableInput[],
+      variables: openVariables(TEST_SECRETS, ap),
     });
     await lonely.store.idempotency.claim({
       identity: identityOf(actor),
@@ -225,7 +226,7 @@ describe('a worker that dies between approval and execution', () => {
     const actor = systemActor(ap.createdBy, ap.tenantId, 'dead', Date.now() + 10_000);
     const job = await lonely.jobs.launch(
       actor,
-      { kind: 'plan', bizId: ap.bizId, planId: ap.planId, variables: ap.variables as JobVariableInput[] },
+      { kind: 'plan', bizId: ap.bizId, planId: ap.planId, variables: openVariables(TEST_SECRETS, ap) },
       { idempotencyKey: runKey(ap), approvalId: ap.id },
     );
     const worker = lonely.startWorker({ claimStaleMs: 800, launchDeadlineMs: 500, sweepIntervalMs: 200 });

@@ -7,6 +7,7 @@ import { registerItsmCallbackRoute } from '../../src/routes/itsm-callback';
 import type { Actor } from '../../src/services/actor';
 import {
   createApprovalService,
+  createSecretBox,
   startApprovalWorker,
   type ApprovalService,
   type ApprovalWorker,
@@ -45,6 +46,8 @@ export const SERVICE_ACCOUNT: ItsmServiceAccount = {
 };
 
 export const silentLogger = pino({ level: 'silent' });
+/** The store key of every world (worlds sharing a schema must share it, as replicas do). */
+export const TEST_SECRETS = createSecretBox(Buffer.alloc(32, 7));
 
 let seq = 0;
 /** A sandbox user calling bk-graph with their bk_token. */
@@ -162,6 +165,7 @@ export async function startWorld(sandbox: TestSandbox, options: WorldOptions): P
     admins,
     defaultServiceId: APPROVAL_SERVICE,
     logger: silentLogger,
+    secrets: TEST_SECRETS,
   });
 
   const workers: ApprovalWorker[] = [];
@@ -177,6 +181,7 @@ export async function startWorld(sandbox: TestSandbox, options: WorldOptions): P
       sweepIntervalMs: 300,
       launchDeadlineMs: options.launchDeadlineMs ?? 10_000,
       claimStaleMs: 30_000,
+      secrets: TEST_SECRETS,
       ...o,
     });
     workers.push(w);

@@ -24,7 +24,7 @@ describe('store migrations', () => {
     try {
       expect(firstLog.info).toHaveBeenCalledWith({ migration: '0001-initial', schema }, 'store: migrated');
       expect(againLog.info).not.toHaveBeenCalled();
-      expect(await executedMigrations(again)).toEqual(['0001-initial']);
+      expect(await executedMigrations(again)).toEqual(['0001-initial', '0002-approval-secrets']);
     } finally {
       await dropAndClose(again);
     }
@@ -38,7 +38,7 @@ describe('store migrations', () => {
         openTestStore('postgres', schema),
       ]);
       try {
-        expect(await executedMigrations(stores[0])).toEqual(['0001-initial']);
+        expect(await executedMigrations(stores[0])).toEqual(['0001-initial', '0002-approval-secrets']);
         await stores[1].leases.acquire('after-race', 'b', 1000);
       } finally {
         await stores[1].close();

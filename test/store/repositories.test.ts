@@ -44,7 +44,7 @@ describe.each(STORE_KINDS)('store repositories on %s', (kind: StoreKind) => {
     const { rows } = await sql<{
       name: string;
     }>`select name from ${sql.table(`${schema}.kysely_migration`)}`.execute(store.db);
-    expect(rows.map((r) => r.name)).toEqual(['0001-initial']);
+    expect(rows.map((r) => r.name)).toEqual(['0001-initial', '0002-approval-secrets']);
   });
 
   describe('idempotency', () => {

@@ -27,6 +27,8 @@ import { approvalEvent } from './follow-ticket';
 import { requeue } from './outbox-requeue';
 import { describePlanRun } from './plan-description';
 import { lookUpPlan } from './plan-lookup';
+import { fingerprintInput, hasSealedVariables, sealVariables } from './sealed-variables';
+import type { SecretBox } from './secret-box';
 
 export interface ApprovalServiceOptions {
   store: Store;
@@ -42,6 +44,8 @@ export interface ApprovalServiceOptions {
   audit?: AuditLog;
   logger: ServiceLogger;
   idempotency?: IdempotencyOptions;
+  /** Seals the run's password values before they are stored (the worker's box must open them). */
+  secrets: SecretBox;
 }
 
 export interface ApprovalListArgs {
@@ -79,7 +83,7 @@ const FROM: Record<ApprovalDecision, Approval['state'][]> = {
 };
 
 export function createApprovalService(options: ApprovalServiceOptions): ApprovalService {
-  const { store, clients, events, tickets, logger, idempotency } = options;
+  const { store, clients, events, tickets, logger, idempotency, secrets } = options;
   const admins = new Set(options.admins ?? []);
   const audit = options.audit ?? createAuditLog({ store, logger });
 
@@ -112,7 +116,8 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
         key,
         {
           operation: 'requestJobPlanExecution',
-          input: { ...input, serviceId },
+          // Only its hash is stored; variable values go in as keyed digests (sealed-variables.ts).
+          input: fingerprintInput(secrets, { ...input, serviceId }),
           call: async () => {
             const id = randomUUID();
             const { plan, businessName, effective, toLaunch } = await beforeWrite(() =>
@@ -136,6 +141,7 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
               approvalId: id,
             });
             const ticketInput = parseInput(createTicketSchema, { serviceId, ...described }, 'ticket');
+            const sealed = sealVariables(secrets, id, effective, toLaunch);
             const ticket = await tickets.fileForApproval(
               actor,
               ticketInput,
@@ -143,7 +149,8 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
                 id,
                 bizId: input.businessId,
                 planId: input.planId,
-                variables: toLaunch,
+                variables: sealed.variables,
+                secrets: sealed.secrets,
                 serviceId,
                 reason: input.reason,
                 createdBy: actor.username,
@@ -189,7 +196,15 @@ export function createApprovalService(options: ApprovalServiceOptions): Approval
           'decision',
         );
       }
-      const patch = { note, decidedBy: actor.username };
+      if (decision === 'RUN_AGAIN' && hasSealedVariables(current) && current.secrets === null) {
+        throw new BadUserInputError(
+          'decision: the password values of this run were erased (it failed long ago); request a new approval',
+          'decision',
+        );
+      }
+      // MARK_EXECUTED settles it for good: its secrets go. MARK_FAILED keeps them, as the worker's
+      // FAILED does, for a RUN_AGAIN (the worker erases a FAILED approval's after a while).
+      const patch = { note, decidedBy: actor.username, eraseSecrets: decision === 'MARK_EXECUTED' };
       const next = await withStore('resolveApproval', () =>
         decision === 'RUN_AGAIN'
           ? store.transaction(async (tx) => {

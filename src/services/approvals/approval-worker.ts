@@ -2,6 +2,7 @@ import { ErrorCode, StoreUnavailableGraphError } from '../../errors';
 import type { EventBus } from '../../events';
 import { StoreUnavailableError, type Approval, type Store } from '../../store';
 import { systemActor } from '../actor';
+import { identityOf } from '../jobs';
 import type { JobLauncher, JobVariableInput } from '../jobs/types';
 import { errorName } from '../tickets/error-name';
 import type { ServiceLogger } from '../tickets/logger';
@@ -9,6 +10,8 @@ import { publishSafely } from '../tickets/publish';
 import { APPROVAL_OUTBOX_TOPIC, approvalTopic } from '../tickets/topics';
 import { approvalEvent } from './follow-ticket';
 import { runKey } from './run-key';
+import { openVariables } from './sealed-variables';
+import { SECRETS_UNREADABLE, SecretsUnreadableError, type SecretBox } from './secret-box';
 
 export interface ApprovalWorkerOptions {
   store: Store;
@@ -17,6 +20,8 @@ export interface ApprovalWorkerOptions {
   logger: ServiceLogger;
   /** This replica, as the outbox claims' holder. */
   holder: string;
+  /** Opens the run's sealed password values (the service's box sealed them). */
+  secrets: SecretBox;
   /**
    * Time between sweeps of the outbox (besides the wake-ups of approval events).
    * @default 5000
@@ -38,6 +43,12 @@ export interface ApprovalWorkerOptions {
    * @default 10
    */
   batchSize?: number;
+  /**
+   * How long a FAILED approval keeps its encrypted secrets for a RUN_AGAIN; then they are erased
+   * and RUN_AGAIN is refused (a new request is needed).
+   * @default 604800000 (7 days)
+   */
+  failedSecretsRetentionMs?: number;
 }
 
 export interface ApprovalWorker {
@@ -67,12 +78,13 @@ const codeOf = (e: unknown) =>
  * OUTCOME_UNKNOWN → AMBIGUOUS.
  */
 export function startApprovalWorker(options: ApprovalWorkerOptions): ApprovalWorker {
-  const { store, events, launcher, logger, holder } = options;
+  const { store, events, launcher, logger, holder, secrets } = options;
   const {
     sweepIntervalMs = 5000,
     launchDeadlineMs = 60_000,
     claimStaleMs = 300_000,
     batchSize = 10,
+    failedSecretsRetentionMs = 7 * 86_400_000,
   } = options;
   if (claimStaleMs <= launchDeadlineMs) {
     throw new TypeError(
@@ -86,6 +98,11 @@ export function startApprovalWorker(options: ApprovalWorkerOptions): ApprovalWor
 
   const publish = (a: Approval) => publishSafely(events, logger, approvalTopic(a.id), approvalEvent(a));
 
+  /*
+   * An approval's encrypted secrets live as long as it may still run: an EXECUTED (or REJECTED,
+   * or MARK_EXECUTED) one erases them in the same update; AMBIGUOUS and FAILED keep them, since
+   * RUN_AGAIN applies to both, and a FAILED one's are erased after failedSecretsRetentionMs.
+   */
   async function finish(
     a: Approval,
     to: 'EXECUTED' | 'FAILED' | 'AMBIGUOUS',
@@ -94,7 +111,10 @@ export function startApprovalWorker(options: ApprovalWorkerOptions): ApprovalWor
     // From AMBIGUOUS too: if a slow launch was taken over and marked AMBIGUOUS meanwhile, the
     // launcher that knows the job did start has the last word.
     const from: Approval['state'][] = to === 'EXECUTED' ? ['EXECUTING', 'AMBIGUOUS'] : ['EXECUTING'];
-    const next = await store.approvals.transition(a.id, from, to, patch);
+    const next = await store.approvals.transition(a.id, from, to, {
+      ...patch,
+      eraseSecrets: to === 'EXECUTED',
+    });
     await store.outbox.done(a.id);
     if (next) await publish(next);
   }
@@ -111,17 +131,20 @@ export function startApprovalWorker(options: ApprovalWorkerOptions): ApprovalWor
     }
     const a = approval;
     const actor = systemActor(a.createdBy, a.tenantId, `approval-${a.id}`, Date.now() + launchDeadlineMs);
+    let variables: JobVariableInput[];
+    try {
+      // Stored by requestJobPlanExecution: the request's variables, checked against the plan, with
+      // the password values sealed; they are opened here, only for this call, and never stored.
+      variables = openVariables(secrets, a);
+    } catch (error) {
+      if (!(error instanceof SecretsUnreadableError)) throw error;
+      return unreadable(a, actor, error);
+    }
     let job;
     try {
       job = await launcher.launch(
         actor,
-        // Stored by requestJobPlanExecution: the request's variables, checked against the plan.
-        {
-          kind: 'plan',
-          bizId: a.bizId,
-          planId: a.planId,
-          variables: (a.variables as JobVariableInput[] | null) ?? [],
-        },
+        { kind: 'plan', bizId: a.bizId, planId: a.planId, variables },
         { idempotencyKey: runKey(a), approvalId: a.id },
       );
     } catch (error) {
@@ -141,6 +164,38 @@ export function startApprovalWorker(options: ApprovalWorkerOptions): ApprovalWor
       return finish(a, 'FAILED', { note: `JOB did not start the job (${String(codeOf(error) ?? 'error')})` });
     }
     return finish(a, 'EXECUTED', { jobId: job.id });
+  }
+
+  /**
+   * Sealed values that do not open: nothing goes to JOB. Unless this run's key was already used
+   * (a worker that could open them launched, then died: JOB may have the job, so AMBIGUOUS), the
+   * run certainly never started: FAILED, with the code in the note. The ciphertext is kept, so a
+   * RUN_AGAIN once STORE_SECRET is set right again still runs it.
+   */
+  async function unreadable(
+    a: Approval,
+    actor: ReturnType<typeof systemActor>,
+    error: SecretsUnreadableError,
+  ) {
+    const launched = await store.idempotency.get(identityOf(actor), runKey(a));
+    logger.warn({ approvalId: a.id, error: error.code }, 'approved job: its secrets do not open');
+    if (launched) {
+      return finish(a, 'AMBIGUOUS', {
+        note: `its password values do not open (${SECRETS_UNREADABLE}) and an earlier attempt may have started it in JOB; resolve it (MARK_EXECUTED, MARK_FAILED or RUN_AGAIN)`,
+      });
+    }
+    return finish(a, 'FAILED', {
+      note: `bk-graph could not decrypt its password values (${SECRETS_UNREADABLE}): ${error.message}; nothing was sent to JOB`,
+    });
+  }
+
+  async function eraseStaleSecrets() {
+    try {
+      const erased = await store.approvals.eraseStaleSecrets('FAILED', failedSecretsRetentionMs);
+      if (erased) logger.info({ erased }, 'erased the secrets of approvals FAILED long ago');
+    } catch (error) {
+      logger.warn({ error: errorName(error) }, 'could not erase stale approval secrets');
+    }
   }
 
   async function drain(): Promise<number> {
@@ -181,9 +236,13 @@ export function startApprovalWorker(options: ApprovalWorkerOptions): ApprovalWor
       logger.warn({ error: errorName(error) }, 'approval wake-ups lost; sweeping only');
     }
   })();
-  const timer = setInterval(kick, sweepIntervalMs);
+  const timer = setInterval(() => {
+    kick();
+    if (!stopped) void eraseStaleSecrets();
+  }, sweepIntervalMs);
   timer.unref?.();
   kick();
+  void eraseStaleSecrets();
 
   return {
     runOnce,

@@ -27,7 +27,10 @@ export async function followTicket(tx: StoreTransaction, ticket: Ticket): Promis
     await tx.outbox.enqueue(approval.id);
     return { approval, queued: true };
   }
-  const approval = await tx.approvals.transition(ticket.approvalId, ['PENDING'], 'REJECTED');
+  // A rejected run never runs: its secrets go with the decision.
+  const approval = await tx.approvals.transition(ticket.approvalId, ['PENDING'], 'REJECTED', {
+    eraseSecrets: true,
+  });
   return approval ? { approval, queued: false } : null;
 }
 

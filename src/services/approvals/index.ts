@@ -10,3 +10,5 @@ export type { ApprovalDecision, RequestExecutionInput } from './approval-input';
 export { APPROVAL_DECISIONS, APPROVAL_STATES } from './approval-input';
 export { isApproved } from './follow-ticket';
 export { runKey } from './run-key';
+export { createSecretBox, SECRETS_UNREADABLE, type SecretBox } from './secret-box';
+export { openVariables } from './sealed-variables';

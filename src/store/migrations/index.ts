@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001-initial';
+import { approvalSecrets } from './0002-approval-secrets';
 
 /**
  * Every migration, by name, in order. Listed here rather than found by scanning a folder, so they
@@ -8,6 +9,7 @@ import { initial } from './0001-initial';
  */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-approval-secrets': approvalSecrets,
 };
 
 export const migrationProvider: MigrationProvider = {
