@@ -172,3 +172,44 @@ it('a STORE_SECRET shorter than 32 characters stops the process with a config er
   expect(output).toMatch(/STORE_SECRET: must be at least 32 characters/);
   expect(output).not.toContain('short-store-secret');
 });
+
+describe('the idempotency record of a direct execution', () => {
+  it('binds its input with an HMAC under the store key: another STORE_SECRET hashes the same input differently, and the password is in no row', async () => {
+    const otherSchema = testSchema('t_sec_b');
+    const other = await startTestServer({
+      WATCH_ENABLED: '0',
+      DATABASE_SCHEMA: otherSchema,
+      STORE_SECRET: 'another-store-secret-of-these-tests-987654',
+    });
+    try {
+      const key = `fp-${randomUUID()}`;
+      const mutation = `mutation ($input: ExecuteJobPlanInput!) { executeJobPlan(input: $input) { job { id } } }`;
+      const input = {
+        businessId: plan.businessId,
+        planId: plan.id,
+        variables: [{ name: passwordVariable, value: PASSWORD }],
+        idempotencyKey: key,
+      };
+      const hashIn = async (target: TestServer, inSchema: string) => {
+        const res = await target.graphql(mutation, { input }, ALICE);
+        expect(res.body.errors).toBeUndefined();
+        const [row] = await storeQuery<{ input_hash: string }>(
+          inSchema,
+          'SELECT input_hash FROM idempotency_keys WHERE key = $1',
+          [key],
+        );
+        return row!.input_hash;
+      };
+      const first = await hashIn(server, schema);
+      const second = await hashIn(other, otherSchema);
+      expect(first).toMatch(/^[0-9a-f]{64}$/);
+      expect(second).toMatch(/^[0-9a-f]{64}$/);
+      expect(second).not.toBe(first);
+      expect(await rowsHolding(PASSWORD)).toEqual([]);
+    } finally {
+      await other.close();
+      const { dropSchema, TEST_DATABASE_URL } = await import('./helpers/server');
+      await dropSchema(TEST_DATABASE_URL, otherSchema);
+    }
+  });
+});

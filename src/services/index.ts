@@ -78,7 +78,15 @@ export function createServices({
   config,
 }: ServicesDeps): Services {
   const audit = createAuditLog({ store, logger });
-  const jobs = createJobService({ store, clients, events, publicUrl, logger, audit });
+  const jobs = createJobService({
+    store,
+    clients,
+    events,
+    publicUrl,
+    logger,
+    audit,
+    storeKey: config.storeKey,
+  });
   const jobPoller = startJobPoller({ store, clients, events, logger, holder });
   const { serviceAccount, admins } = config;
   const secrets = createSecretBox(config.storeKey);

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { ValidExecution } from './validate';
 
 /**
@@ -21,9 +21,27 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** The hash an idempotency key is bound to: the operation, its canonical input and the approval it carries out. */
-export function executionHash(operation: string, input: ValidExecution, approvalId: string | null): string {
-  return sha256(stableJson({ operation, input, approvalId }));
+/**
+ * The key of `executionHash`, derived from the store key (Config.storeKey) so every replica
+ * derives the same one.
+ */
+export function executionHashKey(storeKey: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', storeKey, Buffer.alloc(0), 'bk-graph job input v1', 32));
+}
+
+/**
+ * The hash an idempotency key is bound to: the operation, its canonical input and the approval it
+ * carries out. The input holds password variables and sensitive script params, so with a key it
+ * is an HMAC: a plain hash in a leaked database could be checked against guessed passwords.
+ */
+export function executionHash(
+  operation: string,
+  input: ValidExecution,
+  approvalId: string | null,
+  key?: Buffer,
+): string {
+  const text = stableJson({ operation, input, approvalId });
+  return key ? createHmac('sha256', key).update(text, 'utf8').digest('hex') : sha256(text);
 }
 
 export function scriptHash(script: string): string {

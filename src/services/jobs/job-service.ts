@@ -7,6 +7,7 @@ import type { Clients } from '../../upstream/clients';
 import type { JobInstance } from '../../upstream/domain';
 import type { Actor } from '../actor';
 import { createAuditLog, type AuditLog } from '../audit';
+import { executionHashKey } from './fingerprint';
 import { createLaunch } from './launch';
 import { toStartedJob } from './started-job';
 import { applyJobStatus, statusUpdateOf } from './status';
@@ -40,6 +41,11 @@ export interface JobServiceDeps {
   firstPollMs?: number;
   /** @default JOB_LIMITS.targetHosts */
   maxTargetHosts?: number;
+  /**
+   * The store key (Config.storeKey): idempotency records bind an execution's input with an HMAC
+   * under it. The server always passes it; without it (service tests) the hash is plain SHA-256.
+   */
+  storeKey?: Buffer;
 }
 
 /** What the GraphQL layer calls for jobs: starting them, reading them, recording their status. */
@@ -71,6 +77,7 @@ export function createJobService(deps: JobServiceDeps): JobService {
     pendingStaleMs: deps.pendingStaleMs ?? 120_000,
     firstPollMs: deps.firstPollMs ?? 1000,
     ...(deps.maxTargetHosts !== undefined ? { maxTargetHosts: deps.maxTargetHosts } : {}),
+    ...(deps.storeKey ? { inputKey: executionHashKey(deps.storeKey) } : {}),
   });
 
   return {

@@ -27,6 +27,8 @@ export interface LaunchDeps {
   pendingStaleMs: number;
   firstPollMs: number;
   maxTargetHosts?: number;
+  /** executionHash's key (executionHashKey of the store key); none: a plain hash (tests). */
+  inputKey?: Buffer;
 }
 
 /** Idempotency keys are per identity: the same user name in two tenants is two people. */
@@ -50,7 +52,7 @@ export function createLaunch(d: LaunchDeps): JobLauncher['launch'] {
           identity: identityOf(actor),
           key,
           operation,
-          inputHash: executionHash(operation, input, approvalId),
+          inputHash: executionHash(operation, input, approvalId, d.inputKey),
         }
       : null;
     if (ref) {
