@@ -23,12 +23,7 @@ export class ApprovalMutationResolver {
       {
         businessId: input.businessId,
         planId: input.planId,
-        variables: input.variables?.map((v) => ({
-          id: v.id,
-          name: v.name,
-          value: v.value,
-          hostIds: v.hostIds,
-        })),
+        variables: input.variables,
         serviceId: input.serviceId,
         reason: input.reason,
       },

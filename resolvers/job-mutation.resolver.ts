@@ -42,12 +42,7 @@ export class JobMutationResolver {
         kind: 'plan',
         bizId: input.businessId,
         planId: input.planId,
-        variables: input.variables?.map((v) => ({
-          id: v.id,
-          name: v.name,
-          value: v.value,
-          hostIds: v.hostIds,
-        })),
+        variables: input.variables,
       },
       input.idempotencyKey,
     );

@@ -1,23 +1,11 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { JobVariableInput } from './job-variable.input';
+import { JobPlanRunInput } from './job-plan-run.input';
 
 @InputType('RequestJobPlanExecutionInput', {
   description:
     'Asks for approval to run an execution plan: an ITSM ticket first, the run (execute_job_plan) once it is approved.',
 })
-export class RequestJobPlanExecutionInput {
-  @Field(() => ID, { description: 'The business (CMDB bk_biz_id) the plan belongs to.' })
-  businessId!: string;
-
-  @Field(() => ID, { description: 'The plan (JobPlan.id).' })
-  planId!: string;
-
-  @Field(() => [JobVariableInput], {
-    nullable: true,
-    description: "Values for the plan's global variables; the others keep the plan's defaults.",
-  })
-  variables?: JobVariableInput[] | null;
-
+export class RequestJobPlanExecutionInput extends JobPlanRunInput {
   @Field(() => ID, {
     nullable: true,
     description:

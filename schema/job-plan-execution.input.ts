@@ -1,20 +1,8 @@
-import { Field, ID, InputType } from 'type-graphql';
-import { JobVariableInput } from './job-variable.input';
+import { Field, InputType } from 'type-graphql';
+import { JobPlanRunInput } from './job-plan-run.input';
 
 @InputType('ExecuteJobPlanInput', { description: 'Runs an execution plan (JOB execute_job_plan).' })
-export class ExecuteJobPlanInput {
-  @Field(() => ID, { description: 'The business (CMDB bk_biz_id) the plan belongs to.' })
-  businessId!: string;
-
-  @Field(() => ID, { description: 'The plan (JobPlan.id).' })
-  planId!: string;
-
-  @Field(() => [JobVariableInput], {
-    nullable: true,
-    description: "Values for the plan's global variables; the others keep the plan's defaults.",
-  })
-  variables?: JobVariableInput[] | null;
-
+export class ExecuteJobPlanInput extends JobPlanRunInput {
   @Field(() => String, {
     nullable: true,
     description:

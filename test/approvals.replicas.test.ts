@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { ITSM_APP_CODE, ITSM_SECRET } from '../src/sandbox/apis/itsm/handlers';
 import { createToken } from '../src/sandbox/apis/itsm/token';
 import {
@@ -22,6 +20,7 @@ import {
 } from './approvals.helpers';
 import { eventually, storeQuery } from './jobs.helpers';
 import { startTestSandbox, type TestSandbox } from './helpers/sandbox';
+import { startReplica, stopReplica, type Replica } from './helpers/replica';
 import { dropSchema, testSchema, TEST_DATABASE_URL } from './helpers/server';
 
 /**
@@ -31,51 +30,7 @@ import { dropSchema, testSchema, TEST_DATABASE_URL } from './helpers/server';
  * the execute_job_plan calls.
  */
 
-const ROOT = join(__dirname, '..');
 const EXECUTE = 'job.system.execute_job_plan';
-
-interface Replica {
-  child: ChildProcess;
-  url: string;
-}
-
-/** Starts `src/main.ts` through tsx; resolves with its URL once it prints its listening line. */
-function startReplica(env: Record<string, string>): Promise<Replica> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`replica did not start: ${output.slice(-2000)}`)),
-      45_000,
-    );
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      const match = /bk-graph listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`replica exited with ${code}: ${output.slice(-2000)}`));
-    });
-  });
-}
-
-async function stop(replica: Replica | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  const child = replica?.child;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill(signal);
-  await exited;
-}
 
 let sandbox: TestSandbox;
 const schema = testSchema('t_areplicas');
@@ -116,7 +71,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await Promise.all(replicas.map((r) => stop(r)));
+  await Promise.all(replicas.map((r) => stopReplica(r)));
   await sandbox?.close();
   await dropSchema(TEST_DATABASE_URL, schema);
 });
@@ -251,7 +206,7 @@ describe('a process killed with SIGKILL', () => {
     );
     const index = replicas.findIndex((r) => claim!.claimed_by.endsWith(`:${r.child.pid}`));
     expect(index).toBeGreaterThanOrEqual(0);
-    await stop(replicas[index], 'SIGKILL');
+    await stopReplica(replicas[index], 'SIGKILL');
     await approvalIn(replica(1 - index), approval.id, 'EXECUTING');
 
     replicas[index] = await startReplica(env);
@@ -280,7 +235,7 @@ describe('a process killed with SIGKILL', () => {
     const approval = await request(replica(0), 'crash before the run');
     const executionsBefore = await planExecutions(sandbox.url);
     // Every process dies: nothing alive knows of the approval any more.
-    await Promise.all(replicas.map((r) => stop(r, 'SIGKILL')));
+    await Promise.all(replicas.map((r) => stopReplica(r, 'SIGKILL')));
     // ITSM calls back the process that filed the ticket: it is dead, so the callback fails.
     const decision = await approveInItsm(sandbox.url, approval.ticket.sn);
     expect(decision.callback).toMatchObject({ ok: false });

@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { print } from 'graphql';
 import { FastExecuteScriptDocument, type FastExecuteScriptMutation } from './__generated__/graphql';
 import { businessHosts, sandboxExecutions } from './jobs.helpers';
 import { startTestSandbox, type TestSandbox } from './helpers/sandbox';
+import { startReplica, stopReplica, type Replica } from './helpers/replica';
 import { dropSchema, testSchema, TEST_DATABASE_URL } from './helpers/server';
 
 /**
@@ -12,51 +11,6 @@ import { dropSchema, testSchema, TEST_DATABASE_URL } from './helpers/server';
  * against a real BlueKing and pointed at one standalone sandbox: concurrent duplicates of one
  * mutation, sent to both, start one JOB execution.
  */
-
-const ROOT = join(__dirname, '..');
-
-interface Replica {
-  child: ChildProcess;
-  url: string;
-}
-
-/** Starts `src/main.ts` through tsx; resolves with its URL once it prints its listening line. */
-function startReplica(env: Record<string, string>): Promise<Replica> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`replica did not start: ${output.slice(-2000)}`)),
-      45_000,
-    );
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      const match = /bk-graph listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`replica exited with ${code}: ${output.slice(-2000)}`));
-    });
-  });
-}
-
-async function stop(replica: Replica | undefined): Promise<void> {
-  const child = replica?.child;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 let sandbox: TestSandbox;
 const schema = testSchema('t_replicas');
@@ -84,7 +38,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(replicas.map(stop));
+  await Promise.all(replicas.map((r) => stopReplica(r)));
   await sandbox?.close();
   await dropSchema(TEST_DATABASE_URL, schema);
 });

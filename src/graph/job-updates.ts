@@ -2,6 +2,7 @@ import { NotFoundError, isUpstreamError } from '../errors';
 import type { EventBus } from '../events';
 import type { StartedJob } from '../services/jobs';
 import type { JobInstance } from '../upstream/domain';
+import { PushStream, Wake } from './push-stream';
 
 /**
  * The event stream behind `Subscription.jobUpdated`: the execution at once, then again whenever
@@ -43,7 +44,7 @@ export interface JobUpdatesOptions {
  * itself; later failures end the stream with an error event.
  */
 export async function jobUpdates(o: JobUpdatesOptions): Promise<AsyncIterableIterator<JobUpdate>> {
-  const stream = new UpdateStream();
+  const stream = new PushStream<JobUpdate>();
   const abort = new AbortController();
   const wake = new Wake(abort.signal);
   // Listening starts before the first read, so no change between the two goes unseen.
@@ -87,7 +88,7 @@ export async function jobUpdates(o: JobUpdatesOptions): Promise<AsyncIterableIte
 
 async function follow(
   o: JobUpdatesOptions,
-  stream: UpdateStream,
+  stream: PushStream<JobUpdate>,
   wake: Wake,
   sent: string,
   intervalMs: number,
@@ -135,82 +136,4 @@ function signatureOf(job: JobInstance): string {
     for (const h of step.hosts) s += `${h.statusCode},`;
   }
   return s;
-}
-
-/** Resolves `wait` on a kick, the timeout or the abort; a kick while nobody waits is kept. */
-class Wake {
-  private pending: (() => void) | null = null;
-  private kicked = false;
-
-  constructor(private readonly signal: AbortSignal) {}
-
-  kick(): void {
-    if (this.pending) this.pending();
-    else this.kicked = true;
-  }
-
-  wait(ms: number): Promise<void> {
-    if (this.kicked || this.signal.aborted) {
-      this.kicked = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.signal.removeEventListener('abort', done);
-        this.pending = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.signal.addEventListener('abort', done, { once: true });
-      this.pending = done;
-    });
-  }
-}
-
-/**
- * A push-driven async iterator: `return()` (the client unsubscribed) ends it at once, whatever
- * the producer is waiting on, and runs the end hooks (stop listening, release the poller's watch).
- * Events pushed before the end are still delivered.
- */
-class UpdateStream implements AsyncIterableIterator<JobUpdate> {
-  private readonly queue: JobUpdate[] = [];
-  private readonly waiting: ((result: IteratorResult<JobUpdate>) => void)[] = [];
-  private readonly hooks: (() => void)[] = [];
-  ended = false;
-
-  onEnd(hook: () => void): void {
-    this.hooks.push(hook);
-  }
-
-  push(update: JobUpdate): void {
-    if (this.ended) return;
-    const next = this.waiting.shift();
-    if (next) next({ value: update, done: false });
-    else this.queue.push(update);
-  }
-
-  end(): void {
-    if (this.ended) return;
-    this.ended = true;
-    for (const hook of this.hooks.splice(0)) hook();
-    for (const next of this.waiting.splice(0)) next({ value: undefined, done: true });
-  }
-
-  next(): Promise<IteratorResult<JobUpdate>> {
-    const queued = this.queue.shift();
-    if (queued !== undefined) return Promise.resolve({ value: queued, done: false });
-    if (this.ended) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  return(): Promise<IteratorResult<JobUpdate>> {
-    this.queue.length = 0;
-    this.end();
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<JobUpdate> {
-    return this;
-  }
 }

@@ -1,4 +1,5 @@
 import type { EventBus } from '../events';
+import { PushStream, Wake } from './push-stream';
 
 /**
  * The event stream behind `ticketUpdated` and `approvalUpdated`: the stored row at once, then again
@@ -38,7 +39,8 @@ export async function versionedUpdates<T>(
   o: VersionedUpdatesOptions<T>,
 ): Promise<AsyncIterableIterator<VersionedUpdate<T>>> {
   const abort = new AbortController();
-  const stream = new PushStream<VersionedUpdate<T>>(() => abort.abort());
+  const stream = new PushStream<VersionedUpdate<T>>();
+  stream.onEnd(() => abort.abort());
   const wake = new Wake(abort.signal);
   // Listening starts before the first read, so no change between the two goes unseen.
   const events = o.events.subscribe(o.topic, abort.signal);
@@ -97,78 +99,4 @@ async function follow<T>(
     }
   }
   stream.end();
-}
-
-/** Resolves `wait` on a kick, the timeout or the abort; a kick while nobody waits is kept. */
-class Wake {
-  private pending: (() => void) | null = null;
-  private kicked = false;
-
-  constructor(private readonly signal: AbortSignal) {}
-
-  kick(): void {
-    if (this.pending) this.pending();
-    else this.kicked = true;
-  }
-
-  wait(ms: number): Promise<void> {
-    if (this.kicked || this.signal.aborted) {
-      this.kicked = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.signal.removeEventListener('abort', done);
-        this.pending = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.signal.addEventListener('abort', done, { once: true });
-      this.pending = done;
-    });
-  }
-}
-
-/**
- * A push-driven async iterator: `return()` (the client unsubscribed) ends it at once, whatever the
- * producer is waiting on, and runs `onEnd` (stop listening). Events pushed before the end are
- * still delivered.
- */
-class PushStream<T> implements AsyncIterableIterator<T> {
-  private readonly queue: T[] = [];
-  private readonly waiting: ((result: IteratorResult<T>) => void)[] = [];
-  ended = false;
-
-  constructor(private readonly onEnd: () => void) {}
-
-  push(value: T): void {
-    if (this.ended) return;
-    const next = this.waiting.shift();
-    if (next) next({ value, done: false });
-    else this.queue.push(value);
-  }
-
-  end(): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.onEnd();
-    for (const next of this.waiting.splice(0)) next({ value: undefined, done: true });
-  }
-
-  next(): Promise<IteratorResult<T>> {
-    if (this.queue.length > 0) return Promise.resolve({ value: this.queue.shift() as T, done: false });
-    if (this.ended) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  return(): Promise<IteratorResult<T>> {
-    this.queue.length = 0;
-    this.end();
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
-    return this;
-  }
 }
