@@ -1,6 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ItsmCallbackHandler } from '../services/tickets';
-import { MAX_CALLBACK_BODY_BYTES } from '../store';
+import { registerTextBodyRoute } from './text-body-route';
 
 export { createItsmCallbackHandler } from '../services/tickets';
 export type {
@@ -18,25 +18,11 @@ export type {
  * ITSM only looks at the status and `code`.
  */
 export function registerItsmCallbackRoute(app: FastifyInstance, handler: ItsmCallbackHandler): void {
-  void app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(
-      '*',
-      { parseAs: 'string', bodyLimit: MAX_CALLBACK_BODY_BYTES },
-      (_req, body, done) => done(null, body),
-    );
-    scope.setErrorHandler((error: FastifyError, _req, reply) => {
-      const status = error.statusCode === 413 ? 413 : (error.statusCode ?? 500) < 500 ? 400 : 500;
-      const message =
-        status === 413 ? 'body over 64 KiB' : status === 400 ? 'unreadable request' : 'internal error';
-      return reply.code(status).send({ result: false, code: status, message });
-    });
-    scope.post('/callbacks/itsm', async (req, reply) => {
-      const answer = await handler({
-        contentType: req.headers['content-type'],
-        body: typeof req.body === 'string' ? req.body : '',
-      });
-      return reply.code(answer.status).header('cache-control', 'no-store').send(answer.body);
-    });
-  });
+  registerTextBodyRoute(
+    app,
+    '/callbacks/itsm',
+    (status) =>
+      status === 413 ? 'body over 64 KiB' : status === 400 ? 'unreadable request' : 'internal error',
+    (request, body) => handler({ contentType: request.headers['content-type'], body }),
+  );
 }

@@ -1,6 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { JobCallbackHandler } from '../services/jobs';
-import { MAX_CALLBACK_BODY_BYTES } from '../store';
+import { registerTextBodyRoute } from './text-body-route';
 
 export { createJobCallbackHandler } from '../services/jobs';
 export type {
@@ -17,25 +17,15 @@ export type {
  * What to answer is the handler's business (services/jobs/callback.ts).
  */
 export function registerJobCallbackRoute(app: FastifyInstance, handler: JobCallbackHandler): void {
-  void app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(
-      '*',
-      { parseAs: 'string', bodyLimit: MAX_CALLBACK_BODY_BYTES },
-      (_req, body, done) => done(null, body),
-    );
-    scope.setErrorHandler((error: FastifyError, _request, reply) => {
-      const status = error.statusCode === 413 ? 413 : (error.statusCode ?? 500) < 500 ? 400 : 500;
-      const message = status === 413 ? 'the callback body is too large' : 'the callback could not be read';
-      return reply.code(status).send({ result: false, code: status, message });
-    });
-    scope.post('/callbacks/job', async (request, reply) => {
-      const answer = await handler({
+  registerTextBodyRoute(
+    app,
+    '/callbacks/job',
+    (status) => (status === 413 ? 'the callback body is too large' : 'the callback could not be read'),
+    (request, body) =>
+      handler({
         contentType: request.headers['content-type'] ?? null,
-        body: typeof request.body === 'string' ? request.body : '',
+        body,
         query: (request.query ?? {}) as Record<string, unknown>,
-      });
-      return reply.code(answer.status).header('cache-control', 'no-store').send(answer.body);
-    });
-  });
+      }),
+  );
 }

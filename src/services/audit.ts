@@ -83,47 +83,13 @@ export function createAuditLog({ store, logger }: { store: Store; logger: Reques
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE)
         throw new BadUserInputError(`a page holds 1 to ${MAX_AUDIT_PAGE} entries`, 'first');
       try {
-        return await listOf(store, actor, offset, limit);
+        return await store.audit.listByActor(actor.username, { offset, limit }, { tenantId: actor.tenantId });
       } catch (error) {
         const mapped = toStoreError(error, store.kind);
         if (mapped instanceof StoreUnavailableError) throw new StoreUnavailableGraphError('auditLog');
         throw mapped;
       }
     },
-  };
-}
-
-// Private: the repository lists by user name only; a user name is unique within a tenant, not
-// across them, so the tenant is part of "own" here.
-async function listOf(
-  store: Store,
-  actor: Pick<Actor, 'username' | 'tenantId'>,
-  offset: number,
-  limit: number,
-): Promise<Page<AuditEntry>> {
-  const base = store.db
-    .selectFrom('audit_log')
-    .where('actor', '=', actor.username)
-    .where('tenant_id', actor.tenantId === null ? 'is' : '=', actor.tenantId);
-  const [total, rows] = await Promise.all([
-    base.select((eb) => eb.fn.countAll().as('count')).executeTakeFirst(),
-    base.selectAll().orderBy('id', 'desc').offset(offset).limit(limit).execute(),
-  ]);
-  return {
-    count: total === undefined ? 0 : Number(total.count),
-    items: rows.map((row) => ({
-      id: Number(row.id),
-      at: row.at,
-      actor: row.actor,
-      tenantId: row.tenant_id,
-      action: row.action,
-      target: row.target,
-      hostCount: row.host_count,
-      idempotencyKey: row.idempotency_key,
-      upstreamRequestId: row.upstream_request_id,
-      outcome: row.outcome,
-      detail: row.detail,
-    })),
   };
 }
 

@@ -71,9 +71,17 @@ export function auditRepo(db: Kysely<Database>) {
       return toEntry(row);
     },
 
-    /** The actor's entries, newest first. */
-    async listByActor(actor: string, { offset, limit }: PageArgs): Promise<Page<AuditEntry>> {
-      const base = db.selectFrom('audit_log').where('actor', '=', actor);
+    /**
+     * The actor's entries, newest first; with `tenantId` (null included) only that tenant's: a
+     * user name is unique within a tenant, not across them.
+     */
+    async listByActor(
+      actor: string,
+      { offset, limit }: PageArgs,
+      { tenantId }: { tenantId?: string | null } = {},
+    ): Promise<Page<AuditEntry>> {
+      let base = db.selectFrom('audit_log').where('actor', '=', actor);
+      if (tenantId !== undefined) base = base.where('tenant_id', tenantId === null ? 'is' : '=', tenantId);
       const [total, rows] = await Promise.all([
         base.select((eb) => eb.fn.countAll().as('count')).executeTakeFirst(),
         base.selectAll().orderBy('id', 'desc').offset(offset).limit(limit).execute(),
